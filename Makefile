@@ -1,0 +1,47 @@
+# The two commands of the README:  make run  (demo cluster)  and  make test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+
+.PHONY: run setup demo test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(PY)
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+## run: install, migrate, load the demo cluster and serve it on http://localhost:$(PORT)
+run: demo
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+setup: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py migrate --no-input
+
+demo: setup
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py load_demo --port $(PORT)
+
+## test: install the test requirements, lint, and run the whole suite
+test: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: print the benchmark figures (see docs/benchmarks.md)
+bench: $(VENV)/.installed-test
+	$(PY) bench/provision.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache

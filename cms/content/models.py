@@ -1,0 +1,193 @@
+"""Page types every site is built from: a home page, columns (栏目) and articles."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+# Editors get structure and links, not styling: government pages render through
+# shared templates, so colours, fonts and embeds are not theirs to choose.
+ARTICLE_BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "image"]
+INTRO_FEATURES = ["bold", "italic", "link"]
+
+
+class HomePage(Page):
+    """The root page of one site (portal or subsite)."""
+
+    intro = RichTextField("网站简介", blank=True, features=INTRO_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["content.ColumnPage"]
+
+    class Meta:
+        verbose_name = "网站首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = ColumnPage.objects.child_of(self).live().in_menu().specific()
+        context["latest_articles"] = (
+            ArticlePage.objects.descendant_of(self).live().order_by("-publication_date").only(
+                "title", "url_path", "publication_date", "path", "depth"
+            )[:10]
+        )
+        return context
+
+
+class ColumnType(models.TextChoices):
+    NEWS = "news", "新闻动态"
+    NOTICE = "notice", "通知公告"
+    POLICY = "policy", "政策文件"
+    DISCLOSURE = "disclosure", "信息公开"
+    SERVICE = "service", "办事服务"
+    INTERACTION = "interaction", "互动交流"
+    SPECIAL = "special", "专题专栏"
+
+
+# Expected update intervals (days) from the national inspection indicators
+# (国办秘函〔2019〕19号): news columns stale after 2 weeks, notice/policy
+# columns after 6 months; other columns have no fixed rhythm.
+DEFAULT_UPDATE_INTERVAL_DAYS = {
+    ColumnType.NEWS: 14,
+    ColumnType.NOTICE: 180,
+    ColumnType.POLICY: 180,
+}
+
+
+class ColumnPage(Page):
+    """A column (栏目): lists its items newest first; columns can nest."""
+
+    column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
+    owning_organisation = models.ForeignKey(
+        "sites.Organisation",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="columns",
+    )
+    update_interval_days = models.PositiveSmallIntegerField(
+        "应更新周期（天）",
+        null=True,
+        blank=True,
+        help_text="留空则按栏目类型取默认值：新闻动态14天，通知公告、政策文件180天，其他不要求。",
+    )
+    page_size = models.PositiveSmallIntegerField(
+        "每页条数", default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
+    )
+    intro = RichTextField("栏目说明", blank=True, features=INTRO_FEATURES)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("column_type"), FieldPanel("owning_organisation")]),
+        FieldRowPanel([FieldPanel("update_interval_days"), FieldPanel("page_size")]),
+        FieldPanel("intro"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["content.HomePage", "content.ColumnPage"]
+    subpage_types = ["content.ColumnPage", "content.ArticlePage"]
+
+    class Meta:
+        verbose_name = "栏目"
+
+    @property
+    def expected_update_interval(self) -> int | None:
+        """Days within which the column must be updated, or None if no rule applies."""
+        if self.update_interval_days is not None:
+            return self.update_interval_days
+        return DEFAULT_UPDATE_INTERVAL_DAYS.get(self.column_type)
+
+    def items(self) -> models.QuerySet[ArticlePage]:
+        """Live items of this column, newest first."""
+        return ArticlePage.objects.child_of(self).live().order_by("-publication_date", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(
+            self.items().only("title", "url_path", "publication_date", "path", "depth"), self.page_size
+        )
+        try:
+            items = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            items = paginator.page(1)
+        except EmptyPage:
+            items = paginator.page(paginator.num_pages)
+        context["items"] = items
+        context["subcolumns"] = ColumnPage.objects.child_of(self).live()
+        return context
+
+
+KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
+
+
+class ArticlePage(Page):
+    """An item (信息) published in a column."""
+
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=100, blank=True, help_text="信息来源单位，如“区教育局”。")
+    author = models.CharField("作者", max_length=100, blank=True)
+    publication_date = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    body = RichTextField("正文", features=ARTICLE_BODY_FEATURES)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="封面图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_image_alt = models.CharField(
+        "封面图片替代文字", max_length=200, blank=True, help_text="描述图片内容，供读屏软件朗读；有封面图片时必填。"
+    )
+    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="多个关键词用逗号或空格分隔。")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("subtitle"),
+        FieldRowPanel([FieldPanel("source"), FieldPanel("author"), FieldPanel("publication_date")]),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading="封面"),
+        InlinePanel("attachments", heading="附件", label="附件"),
+        FieldPanel("keywords"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("subtitle"),
+        index.SearchField("body"),
+        index.SearchField("keywords"),
+        index.FilterField("publication_date"),
+    ]
+    parent_page_types = ["content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "信息"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.cover_image_id and not self.cover_image_alt.strip():
+            raise ValidationError({"cover_image_alt": "设置了封面图片时必须填写替代文字。"})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word for word in KEYWORD_SEPARATORS.split(self.keywords) if word]
+
+
+class ArticleAttachment(Orderable):
+    """A document attached to an article, with the title readers see."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField("附件名称", max_length=200)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"

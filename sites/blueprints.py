@@ -1,0 +1,158 @@
+"""Standard column trees and editorial roles per site type (declarative).
+
+A blueprint is data: provisioning walks it; later capabilities (workflows,
+catalogue pages) extend the same specs instead of hard-coding column names.
+Slugs follow the pinyin-initial convention of Chinese government sites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cms.content.models import ColumnType
+
+from .models import SiteType
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    title: str
+    slug: str
+    column_type: str
+    children: tuple[ColumnSpec, ...] = ()
+    show_in_menus: bool = True
+
+    def walk(self, parent_path: str = ""):
+        """Yield (slug path, spec) for this column and every descendant."""
+        path = f"{parent_path}/{self.slug}" if parent_path else self.slug
+        yield path, self
+        for child in self.children:
+            yield from child.walk(path)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A per-site group: its name suffix and what it may do in that site."""
+
+    key: str
+    label: str
+    page_permissions: tuple[str, ...]
+    collection_permissions: tuple[str, ...] = field(
+        default=(
+            "add_image",
+            "change_image",
+            "choose_image",
+            "add_document",
+            "change_document",
+            "choose_document",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    site_type: str
+    columns: tuple[ColumnSpec, ...]
+
+    def walk(self):
+        for column in self.columns:
+            yield from column.walk()
+
+    def column_count(self) -> int:
+        return sum(1 for _ in self.walk())
+
+
+News, Notice, Policy, Disclosure, Service, Interaction, Special = (
+    ColumnType.NEWS,
+    ColumnType.NOTICE,
+    ColumnType.POLICY,
+    ColumnType.DISCLOSURE,
+    ColumnType.SERVICE,
+    ColumnType.INTERACTION,
+    ColumnType.SPECIAL,
+)
+
+PORTAL = Blueprint(
+    SiteType.PORTAL,
+    (
+        ColumnSpec(
+            "要闻动态",
+            "ywdt",
+            News,
+            (
+                ColumnSpec("政务要闻", "zwyw", News),
+                ColumnSpec("部门动态", "bmdt", News),
+                ColumnSpec("乡镇动态", "xzdt", News),
+            ),
+        ),
+        ColumnSpec("通知公告", "tzgg", Notice),
+        ColumnSpec(
+            "政府信息公开",
+            "zfxxgk",
+            Disclosure,
+            (
+                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
+                ColumnSpec("政府信息公开制度", "xxgkzd", Disclosure),
+                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
+                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
+            ),
+        ),
+        ColumnSpec("政策文件", "zcwj", Policy),
+        ColumnSpec("政策解读", "zcjd", Policy),
+        ColumnSpec("办事服务", "bsfw", Service),
+        ColumnSpec("互动交流", "hdjl", Interaction),
+    ),
+)
+
+TOWNSHIP = Blueprint(
+    SiteType.TOWNSHIP,
+    (
+        ColumnSpec("乡镇概况", "xzgk", Special),
+        ColumnSpec("工作动态", "gzdt", News),
+        ColumnSpec("通知公告", "tzgg", Notice),
+        ColumnSpec(
+            "政府信息公开",
+            "zfxxgk",
+            Disclosure,
+            (
+                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
+                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
+                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
+            ),
+        ),
+        ColumnSpec("办事服务", "bsfw", Service),
+    ),
+)
+
+DEPARTMENT = Blueprint(
+    SiteType.DEPARTMENT,
+    (
+        ColumnSpec("部门概况", "bmgk", Special),
+        ColumnSpec("工作动态", "gzdt", News),
+        ColumnSpec("通知公告", "tzgg", Notice),
+        ColumnSpec("政策文件", "zcwj", Policy),
+        ColumnSpec(
+            "信息公开",
+            "xxgk",
+            Disclosure,
+            (
+                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
+                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
+                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
+            ),
+        ),
+    ),
+)
+
+BLUEPRINTS: dict[str, Blueprint] = {bp.site_type: bp for bp in (PORTAL, TOWNSHIP, DEPARTMENT)}
+
+# Per-site editorial groups. Page permissions are Wagtail's (add/change/publish
+# …) granted on the site's root page only, so they reach that subtree alone.
+ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec("editor", "编辑", ("add_page", "change_page")),
+    RoleSpec("reviewer", "审核", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
+)
+
+
+def group_name(site_name: str, role: RoleSpec) -> str:
+    return f"{site_name}·{role.label}"

@@ -1,0 +1,145 @@
+"""The demo cluster: a district portal, three townships and three departments.
+
+Organisation codes, 网站标识码 and 备案号 here are illustrative placeholders;
+the articles are real texts from ``shared/corpus`` (see ``articles.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Site
+
+from cms.content.models import ArticlePage, ColumnPage
+from sites.blueprints import ROLES, group_name
+from sites.models import Organisation, OrganisationKind, SiteType
+from sites.services import SubsiteRequest, provision_subsite
+
+ARTICLES_FILE = Path(__file__).with_name("articles.json")
+PORTAL_ORG = "宣城市宣州区人民政府"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    key: str
+    hostname: str
+    site_name: str
+    site_type: str
+    organisation: str
+    short_name: str
+    index_code: str
+    site_id_code: str
+    phone: str
+
+
+DEMO_SITES = (
+    DemoSite("portal", "localhost", "宣州区人民政府", SiteType.PORTAL, PORTAL_ORG, "区政府", "003195380", "3418020001", "0563-3021234"),
+    DemoSite("shuiyang", "shuiyang.localhost", "水阳镇人民政府", SiteType.TOWNSHIP, "宣州区水阳镇人民政府", "水阳镇", "003195401", "3418020011", "0563-2701001"),
+    DemoSite("liqiao", "liqiao.localhost", "狸桥镇人民政府", SiteType.TOWNSHIP, "宣州区狸桥镇人民政府", "狸桥镇", "003195402", "3418020012", "0563-2711002"),
+    DemoSite("chengjiang", "chengjiang.localhost", "澄江街道办事处", SiteType.TOWNSHIP, "宣州区澄江街道办事处", "澄江街道", "003195403", "3418020013", "0563-3051003"),
+    DemoSite("jyj", "jyj.localhost", "宣州区教育局", SiteType.DEPARTMENT, "宣城市宣州区教育局", "区教育局", "003195501", "3418020021", "0563-3022101"),
+    DemoSite("wjw", "wjw.localhost", "宣州区卫生健康委员会", SiteType.DEPARTMENT, "宣城市宣州区卫生健康委员会", "区卫健委", "003195502", "3418020022", "0563-3022102"),
+    DemoSite("sjj", "sjj.localhost", "宣州区数据资源管理局", SiteType.DEPARTMENT, "宣城市宣州区数据资源管理局", "区数据资源局", "003195503", "3418020023", "0563-3022103"),
+)  # fmt: skip
+
+ORG_KIND = {SiteType.PORTAL: OrganisationKind.PORTAL, SiteType.TOWNSHIP: OrganisationKind.TOWNSHIP, SiteType.DEPARTMENT: OrganisationKind.DEPARTMENT}
+
+
+def load_articles() -> list[dict]:
+    return json.loads(ARTICLES_FILE.read_text(encoding="utf-8"))["articles"]
+
+
+@transaction.atomic
+def load_demo(*, admin_password: str, progress=None) -> dict[str, int]:
+    """Build (or complete) the demo cluster; safe to run any number of times."""
+    counts = {"sites": 0, "articles": 0, "users": 0}
+    portal_org = _organisation(DEMO_SITES[0], parent=None)
+    sites: dict[str, Site] = {}
+    for spec in DEMO_SITES:
+        org = portal_org if spec.key == "portal" else _organisation(spec, parent=portal_org)
+        site = Site.objects.filter(hostname=spec.hostname).first()
+        if site is None:
+            site = provision_subsite(
+                SubsiteRequest(
+                    hostname=spec.hostname,
+                    site_name=spec.site_name,
+                    site_type=spec.site_type,
+                    organisation=org,
+                    site_id_code=spec.site_id_code,
+                    sponsor=f"{PORTAL_ORG}办公室" if spec.key == "portal" else org.name,
+                    icp_number="皖ICP备05000000号",
+                    police_record_number="皖公网安备 34180202000001号",
+                    contact_address="安徽省宣城市宣州区",
+                    contact_phone=spec.phone,
+                )
+            )
+            counts["sites"] += 1
+        sites[spec.key] = site
+        counts["users"] += _demo_accounts(spec, admin_password)
+
+    articles = load_articles()
+    for article in progress(articles) if progress else articles:
+        counts["articles"] += _add_article(sites[article["site"]], article)
+    counts["users"] += _admin(admin_password)
+    return counts
+
+
+def _organisation(spec: DemoSite, parent: Organisation | None) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(
+        name=spec.organisation,
+        defaults={"short_name": spec.short_name, "kind": ORG_KIND[spec.site_type], "parent": parent, "index_code": spec.index_code},
+    )
+    return org
+
+
+def _add_article(site: Site, article: dict) -> int:
+    root = site.root_page
+    column = ColumnPage.objects.get(url_path=f"{root.url_path}{article['column']}/")
+    if ArticlePage.objects.child_of(column).filter(title=article["title"]).exists():
+        return 0
+    published = timezone.make_aware(datetime.strptime(article["published"], "%Y-%m-%d %H:%M"))
+    # Until the catalogue carries 发文字号 as metadata, it heads the body, as on
+    # the printed document.
+    lines = ([article["document_number"]] if article.get("document_number") else []) + article["paragraphs"]
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    page = ArticlePage(
+        title=article["title"],
+        slug=f"t{published:%Y%m%d}_{column.get_children().count() + 1}",
+        source=article["source"],
+        publication_date=published,
+        body=body,
+        live=False,
+    )
+    column.add_child(instance=page)
+    page.save_revision().publish()
+    return 1
+
+
+def _demo_accounts(spec: DemoSite, password: str) -> int:
+    """An editor and a reviewer for the site, e.g. ``jyj_editor`` / ``jyj_reviewer``."""
+    User = get_user_model()
+    created = 0
+    for role in ROLES:
+        username = f"{spec.key}_{role.key}"
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create_user(username=username, password=password, first_name=f"{spec.short_name}{role.label}")
+        user.groups.add(Group.objects.get(name=group_name(spec.site_name, role)))
+        created += 1
+    return created
+
+
+def _admin(password: str) -> int:
+    User = get_user_model()
+    if User.objects.filter(username="admin").exists():
+        return 0
+    User.objects.create_superuser("admin", "admin@localhost", password)
+    return 1

@@ -1,0 +1,47 @@
+"""Answers for subsites that are closed (410) or under maintenance (503)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from wagtail.models import Site
+
+from .models import SiteProfile, SiteStatus
+
+
+def portal_site() -> Site | None:
+    return Site.objects.filter(is_default_site=True).first()
+
+
+class SiteStatusMiddleware:
+    """Attach the request's SiteProfile and stop requests to closed sites.
+
+    One query per request whatever the number of sites (the Site lookup is
+    Wagtail's own, cached on the request). Admin, static and media paths stay
+    reachable so the info center can reopen a site.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        site = Site.find_for_request(request)
+        request.site_profile = (
+            SiteProfile.objects.select_related("organisation").filter(site=site).first() if site else None
+        )
+        profile = request.site_profile
+        if profile is None or profile.is_open or request.path.startswith(settings.SITE_STATUS_EXEMPT_PREFIXES):
+            return self.get_response(request)
+        if profile.status == SiteStatus.CLOSED:
+            response = TemplateResponse(
+                request,
+                "sites/closed.html",
+                {"profile": profile, "site": site, "portal": portal_site()},
+                status=410,
+            )
+        else:
+            response = TemplateResponse(request, "sites/maintenance.html", {"profile": profile, "site": site}, status=503)
+            response["Retry-After"] = str(settings.SITE_MAINTENANCE_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response.render()

@@ -1,0 +1,120 @@
+"""The cluster's structure: organisations and the profile of every Wagtail Site.
+
+Routing is Wagtail's own ``Site`` (hostname → root page); ``SiteProfile`` adds
+what a government site must carry (网站标识码, 备案号, 主办单位 …) and its status.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+
+class OrganisationKind(models.TextChoices):
+    PORTAL = "portal", "本级政府"
+    TOWNSHIP = "township", "乡镇/街道"
+    DEPARTMENT = "department", "部门"
+    OTHER = "other", "其他"
+
+
+class Organisation(models.Model):
+    """A government body (机构) that owns sites and columns and issues documents."""
+
+    name = models.CharField("机构名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("机构类型", max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    index_code = models.CharField(
+        "索引号机构代码",
+        max_length=30,
+        unique=True,
+        help_text="生成索引号时使用的机构代码，如统一社会信用代码中的组织机构代码 000014349。",
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z]{1,30}$", "机构代码只能包含数字和字母（最多30位）。"),
+        ],
+    )
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class SiteType(models.TextChoices):
+    PORTAL = "portal", "门户网站"
+    TOWNSHIP = "township", "乡镇/街道子站"
+    DEPARTMENT = "department", "部门子站"
+
+
+class SiteStatus(models.TextChoices):
+    OPEN = "open", "运行中"
+    CLOSED = "closed", "已关停"
+    MAINTENANCE = "maintenance", "维护中"
+
+
+# 网站标识码 (《政府网站发展指引》): 10 characters — six digits of the
+# administrative division plus a 4-digit serial, or "bm" + 8 digits for
+# central departments.
+site_id_code_validator = RegexValidator(
+    r"^(\d{10}|bm\d{8})$",
+    "网站标识码应为10位：10位数字（如 3418000001），或 bm 加8位数字。",
+)
+
+
+class SiteProfile(models.Model):
+    """What a government site is, beyond Wagtail's hostname and root page."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", verbose_name="站点", on_delete=models.CASCADE, related_name="profile"
+    )
+    site_type = models.CharField("站点类型", max_length=20, choices=SiteType.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="site_profiles"
+    )
+    site_id_code = models.CharField("网站标识码", max_length=10, validators=[site_id_code_validator])
+    sponsor = models.CharField("主办单位", max_length=100)
+    icp_number = models.CharField("ICP备案号", max_length=50, blank=True)
+    police_record_number = models.CharField("公安机关备案号", max_length=50, blank=True)
+    contact_address = models.CharField("联系地址", max_length=200, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    theme = models.CharField("主题", max_length=50, default="base")
+    status = models.CharField("状态", max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPEN)
+    status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
+    closure_notice = models.TextField("关停公告", blank=True)
+    closed_on = models.DateField("关停日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "子站"
+        verbose_name_plural = "子站"
+
+    def __str__(self) -> str:
+        return self.site.site_name or self.site.hostname
+
+    def clean(self) -> None:
+        from .themes import available_themes
+
+        if self.theme not in available_themes():
+            raise ValidationError({"theme": f"主题“{self.theme}”不存在。"})
+        if self.status == SiteStatus.CLOSED and not self.closure_notice:
+            raise ValidationError({"closure_notice": "关停的网站必须填写关停公告。"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SiteStatus.OPEN

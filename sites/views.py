@@ -1,0 +1,118 @@
+"""Info-center admin views: thin wrappers around ``sites.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import services
+from .forms import CloseSubsiteForm, ConfirmForm, ProvisionSubsiteForm
+from .models import SiteProfile
+
+INDEX_URL_NAME = "sites_siteprofile:index"
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form fields it names (or on the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+class InfoCenterFormView(WagtailAdminTemplateMixin, FormView):
+    """A Wagtail-styled form that only holders of ``permission`` may use."""
+
+    template_name = "wagtailadmin/generic/form.html"
+    permission = "sites.change_siteprofile"
+    header_icon = "site"
+    submit_button_label = "提交"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.path, submit_button_label=self.submit_button_label)
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse(INDEX_URL_NAME)
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            messages.error(self.request, "操作未完成，请按提示修改。")
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def perform(self, form) -> str:
+        raise NotImplementedError
+
+
+class ProvisionSubsiteView(InfoCenterFormView):
+    form_class = ProvisionSubsiteForm
+    permission = "sites.add_siteprofile"
+    page_title = "新建子站"
+    submit_button_label = "创建子站"
+
+    def perform(self, form) -> str:
+        site = services.provision_subsite(services.SubsiteRequest(**form.cleaned_data), actor=self.request.user)
+        return f"子站“{site.site_name}”已创建：{site.root_url}"
+
+
+class SiteStatusView(InfoCenterFormView):
+    """Close, reopen or put one site under maintenance."""
+
+    form_class = ConfirmForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.profile = get_object_or_404(SiteProfile.objects.select_related("site"), pk=kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return str(self.profile)
+
+
+class CloseSubsiteView(SiteStatusView):
+    form_class = CloseSubsiteForm
+    page_title = "关停子站"
+    submit_button_label = "确认关停"
+
+    def perform(self, form) -> str:
+        services.close_subsite(
+            self.profile.site,
+            notice=form.cleaned_data["notice"],
+            closed_on=form.cleaned_data["closed_on"],
+            actor=self.request.user,
+        )
+        return f"网站“{self.profile}”已关停，所有页面将显示关停公告。"
+
+
+class ReopenSubsiteView(SiteStatusView):
+    page_title = "重新开通子站"
+    submit_button_label = "确认开通"
+
+    def perform(self, form) -> str:
+        services.reopen_subsite(self.profile.site, actor=self.request.user)
+        return f"网站“{self.profile}”已恢复运行。"
+
+
+class MaintenanceView(SiteStatusView):
+    page_title = "子站进入维护"
+    submit_button_label = "确认进入维护"
+
+    def perform(self, form) -> str:
+        services.start_maintenance(self.profile.site, actor=self.request.user)
+        return f"网站“{self.profile}”已进入维护状态，公众访问将看到维护提示（503）。"

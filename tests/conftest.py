@@ -1,0 +1,85 @@
+"""Shared fixtures: organisations and provisioned sites, built through the real services."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cms.content.models import ArticlePage, ColumnPage
+from sites.models import Organisation, OrganisationKind, SiteType
+from sites.services import SubsiteRequest, provision_subsite
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(name: str | None = None, kind: str = OrganisationKind.DEPARTMENT, **fields) -> Organisation:
+        n = next(_serial)
+        return Organisation.objects.create(
+            name=name or f"测试机构{n}", kind=kind, index_code=fields.pop("index_code", f"9{n:08d}"), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_site(make_organisation):
+    """Provision a site through the service, as an operator would."""
+
+    def make(hostname: str, site_type: str = SiteType.DEPARTMENT, *, name: str | None = None, **fields):
+        organisation = fields.pop("organisation", None) or make_organisation(kind=str(site_type))
+        return provision_subsite(
+            SubsiteRequest(
+                hostname=hostname,
+                site_name=name or hostname.split(".")[0],
+                site_type=site_type,
+                organisation=organisation,
+                site_id_code=fields.pop("site_id_code", "3418020001"),
+                **fields,
+            )
+        )
+
+    return make
+
+
+@pytest.fixture
+def portal(make_organisation, make_site):
+    org = make_organisation("宣城市宣州区人民政府", kind=OrganisationKind.PORTAL)
+    return make_site("www.example.gov.cn", SiteType.PORTAL, name="宣州区人民政府", organisation=org)
+
+
+@pytest.fixture
+def township(portal, make_site):
+    return make_site("shuiyang.example.gov.cn", SiteType.TOWNSHIP, name="水阳镇人民政府")
+
+
+@pytest.fixture
+def department(portal, make_site):
+    return make_site("jyj.example.gov.cn", SiteType.DEPARTMENT, name="宣州区教育局")
+
+
+def column_of(site, slug_path: str) -> ColumnPage:
+    return ColumnPage.objects.get(url_path=f"{site.root_page.url_path}{slug_path}/")
+
+
+def publish_article(column: ColumnPage, title: str, when=None, **fields) -> ArticlePage:
+    page = ArticlePage(
+        title=title,
+        slug=fields.pop("slug", f"a{ArticlePage.objects.count() + 1}"),
+        publication_date=when or timezone.now(),
+        body=fields.pop("body", f"<p>{title}的正文。</p>"),
+        live=False,
+        **fields,
+    )
+    column.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Secret-pass-2026")
