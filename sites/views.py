@@ -52,7 +52,7 @@ class InfoCenterFormView(WagtailAdminTemplateMixin, FormView):
             message = self.perform(form)
         except ValidationError as error:
             add_errors(form, error)
-            messages.error(self.request, "操作未完成，请按提示修改。")
+            messages.error(self.request, "操作未完成：" + "；".join(error.messages))
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(self.get_success_url())

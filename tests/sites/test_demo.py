@@ -1,0 +1,57 @@
+"""The demo cluster: real corpus texts across a portal, 3 townships and 3 departments."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Site
+
+from cms.content.models import ArticlePage
+from sites.demo import DEMO_SITES, load_articles
+from sites.models import SiteType
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
+
+
+class TestLoadDemo:
+    def test_builds_portal_three_townships_three_departments(self, demo):
+        types = [site.profile.site_type for site in Site.objects.select_related("profile")]
+        assert types.count(SiteType.PORTAL) == 1
+        assert types.count(SiteType.TOWNSHIP) >= 3
+        assert types.count(SiteType.DEPARTMENT) >= 3
+        assert Site.objects.get(is_default_site=True).hostname == "localhost"
+        assert all(s.hostname.endswith(".localhost") for s in Site.objects.filter(is_default_site=False))
+
+    def test_every_site_has_real_articles(self, demo):
+        for spec in DEMO_SITES:
+            site = Site.objects.get(hostname=spec.hostname)
+            assert ArticlePage.objects.descendant_of(site.root_page).live().count() >= 4, spec.hostname
+        assert ArticlePage.objects.count() == len(load_articles())
+
+    def test_articles_keep_their_real_titles_dates_and_document_numbers(self, demo):
+        notice = ArticlePage.objects.get(title="宣城市人民政府办公室关于进一步加强“一网双微一通”建设的通知")
+        assert f"{timezone.localtime(notice.publication_date):%Y-%m-%d %H:%M}" == "2016-12-15 15:20"  # Asia/Shanghai
+        assert notice.source == "宣城市人民政府办公室"
+        assert "各县、市、区人民政府" in notice.body
+        assert notice.get_parent().specific.title == "政策文件"
+        assert ArticlePage.objects.filter(body__contains="国发〔2018〕27号").exists()
+
+    def test_is_idempotent(self, demo):
+        counts = (Site.objects.count(), ArticlePage.objects.count(), get_user_model().objects.count())
+        call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
+        assert (Site.objects.count(), ArticlePage.objects.count(), get_user_model().objects.count()) == counts
+
+    def test_prints_the_admin_login_and_site_urls(self, db, capsys):
+        call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
+        out = capsys.readouterr().out
+        assert "admin / Demo-pass-2026" in out
+        assert "http://jyj.localhost:8000/" in out
+
+    def test_demo_accounts_can_log_in_to_their_own_site(self, demo, client):
+        assert client.login(username="jyj_editor", password="Demo-pass-2026")
+        assert client.get("/admin/").status_code == 200
