@@ -6,7 +6,9 @@ from .themes import available_themes
 
 class ProvisionSubsiteForm(forms.Form):
     site_name = forms.CharField(label="网站名称", max_length=100, help_text="如“区教育局”或“水阳镇人民政府”。")
-    hostname = forms.CharField(label="主机名", max_length=253, help_text="如 jyj.xzq.gov.cn；部门子站使用门户网站的子域名。")
+    hostname = forms.CharField(
+        label="主机名", max_length=253, help_text="如 jyj.xzq.gov.cn；部门子站使用门户网站的子域名。"
+    )
     port = forms.IntegerField(label="端口", initial=80, min_value=1, max_value=65535)
     site_type = forms.ChoiceField(label="站点类型", choices=SiteType.choices)
     organisation = forms.ModelChoiceField(label="所属机构", queryset=Organisation.objects.all())

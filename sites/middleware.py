@@ -41,7 +41,9 @@ class SiteStatusMiddleware:
                 status=410,
             )
         else:
-            response = TemplateResponse(request, "sites/maintenance.html", {"profile": profile, "site": site}, status=503)
+            response = TemplateResponse(
+                request, "sites/maintenance.html", {"profile": profile, "site": site}, status=503
+            )
             response["Retry-After"] = str(settings.SITE_MAINTENANCE_RETRY_AFTER)
         response["Cache-Control"] = "no-store"
         return response.render()

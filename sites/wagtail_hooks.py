@@ -53,7 +53,9 @@ class SiteProfileIndexView(IndexView):
             actions = [("reopen", "重新开通", "tick")]
         for name, label, icon in actions:
             buttons.append(
-                MenuItem(label, url=reverse(f"sites_siteprofile:{name}", args=[instance.pk]), icon_name=icon, priority=40)
+                MenuItem(
+                    label, url=reverse(f"sites_siteprofile:{name}", args=[instance.pk]), icon_name=icon, priority=40
+                )
             )
         return buttons
 
@@ -110,4 +112,3 @@ class ClusterViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_cluster_viewsets():
     return ClusterViewSetGroup()
-

@@ -77,6 +77,7 @@ def publish_article(column: ColumnPage, title: str, when=None, **fields) -> Arti
     )
     column.add_child(instance=page)
     page.save_revision().publish()
+    page.refresh_from_db()  # publishing works on a copy made from the revision
     return page
 
 

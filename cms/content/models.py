@@ -37,9 +37,10 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["columns"] = ColumnPage.objects.child_of(self).live().in_menu().specific()
         context["latest_articles"] = (
-            ArticlePage.objects.descendant_of(self).live().order_by("-publication_date").only(
-                "title", "url_path", "publication_date", "path", "depth"
-            )[:10]
+            ArticlePage.objects.descendant_of(self)
+            .live()
+            .order_by("-publication_date")
+            .only("title", "url_path", "publication_date", "path", "depth")[:10]
         )
         return context
 
@@ -184,7 +185,9 @@ class ArticleAttachment(Orderable):
     """A document attached to an article, with the title readers see."""
 
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey("wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField("附件名称", max_length=200)
 
     panels = [FieldPanel("document"), FieldPanel("title")]

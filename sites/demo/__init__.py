@@ -41,16 +41,90 @@ class DemoSite:
 
 
 DEMO_SITES = (
-    DemoSite("portal", "localhost", "宣州区人民政府", SiteType.PORTAL, PORTAL_ORG, "区政府", "003195380", "3418020001", "0563-3021234"),
-    DemoSite("shuiyang", "shuiyang.localhost", "水阳镇人民政府", SiteType.TOWNSHIP, "宣州区水阳镇人民政府", "水阳镇", "003195401", "3418020011", "0563-2701001"),
-    DemoSite("liqiao", "liqiao.localhost", "狸桥镇人民政府", SiteType.TOWNSHIP, "宣州区狸桥镇人民政府", "狸桥镇", "003195402", "3418020012", "0563-2711002"),
-    DemoSite("chengjiang", "chengjiang.localhost", "澄江街道办事处", SiteType.TOWNSHIP, "宣州区澄江街道办事处", "澄江街道", "003195403", "3418020013", "0563-3051003"),
-    DemoSite("jyj", "jyj.localhost", "宣州区教育局", SiteType.DEPARTMENT, "宣城市宣州区教育局", "区教育局", "003195501", "3418020021", "0563-3022101"),
-    DemoSite("wjw", "wjw.localhost", "宣州区卫生健康委员会", SiteType.DEPARTMENT, "宣城市宣州区卫生健康委员会", "区卫健委", "003195502", "3418020022", "0563-3022102"),
-    DemoSite("sjj", "sjj.localhost", "宣州区数据资源管理局", SiteType.DEPARTMENT, "宣城市宣州区数据资源管理局", "区数据资源局", "003195503", "3418020023", "0563-3022103"),
-)  # fmt: skip
+    DemoSite(
+        "portal",
+        "localhost",
+        "宣州区人民政府",
+        SiteType.PORTAL,
+        PORTAL_ORG,
+        "区政府",
+        "003195380",
+        "3418020001",
+        "0563-3021234",
+    ),
+    DemoSite(
+        "shuiyang",
+        "shuiyang.localhost",
+        "水阳镇人民政府",
+        SiteType.TOWNSHIP,
+        "宣州区水阳镇人民政府",
+        "水阳镇",
+        "003195401",
+        "3418020011",
+        "0563-2701001",
+    ),
+    DemoSite(
+        "liqiao",
+        "liqiao.localhost",
+        "狸桥镇人民政府",
+        SiteType.TOWNSHIP,
+        "宣州区狸桥镇人民政府",
+        "狸桥镇",
+        "003195402",
+        "3418020012",
+        "0563-2711002",
+    ),
+    DemoSite(
+        "chengjiang",
+        "chengjiang.localhost",
+        "澄江街道办事处",
+        SiteType.TOWNSHIP,
+        "宣州区澄江街道办事处",
+        "澄江街道",
+        "003195403",
+        "3418020013",
+        "0563-3051003",
+    ),
+    DemoSite(
+        "jyj",
+        "jyj.localhost",
+        "宣州区教育局",
+        SiteType.DEPARTMENT,
+        "宣城市宣州区教育局",
+        "区教育局",
+        "003195501",
+        "3418020021",
+        "0563-3022101",
+    ),
+    DemoSite(
+        "wjw",
+        "wjw.localhost",
+        "宣州区卫生健康委员会",
+        SiteType.DEPARTMENT,
+        "宣城市宣州区卫生健康委员会",
+        "区卫健委",
+        "003195502",
+        "3418020022",
+        "0563-3022102",
+    ),
+    DemoSite(
+        "sjj",
+        "sjj.localhost",
+        "宣州区数据资源管理局",
+        SiteType.DEPARTMENT,
+        "宣城市宣州区数据资源管理局",
+        "区数据资源局",
+        "003195503",
+        "3418020023",
+        "0563-3022103",
+    ),
+)
 
-ORG_KIND = {SiteType.PORTAL: OrganisationKind.PORTAL, SiteType.TOWNSHIP: OrganisationKind.TOWNSHIP, SiteType.DEPARTMENT: OrganisationKind.DEPARTMENT}
+ORG_KIND = {
+    SiteType.PORTAL: OrganisationKind.PORTAL,
+    SiteType.TOWNSHIP: OrganisationKind.TOWNSHIP,
+    SiteType.DEPARTMENT: OrganisationKind.DEPARTMENT,
+}
 
 
 def load_articles() -> list[dict]:
@@ -58,8 +132,12 @@ def load_articles() -> list[dict]:
 
 
 @transaction.atomic
-def load_demo(*, admin_password: str, progress=None) -> dict[str, int]:
-    """Build (or complete) the demo cluster; safe to run any number of times."""
+def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str, int]:
+    """Build (or complete) the demo cluster; safe to run any number of times.
+
+    ``port`` is the port the demo is served on, so links between sites (and the
+    closed-site notice's link to the portal) point where the server listens.
+    """
     counts = {"sites": 0, "articles": 0, "users": 0}
     portal_org = _organisation(DEMO_SITES[0], parent=None)
     sites: dict[str, Site] = {}
@@ -70,6 +148,7 @@ def load_demo(*, admin_password: str, progress=None) -> dict[str, int]:
             site = provision_subsite(
                 SubsiteRequest(
                     hostname=spec.hostname,
+                    port=port,
                     site_name=spec.site_name,
                     site_type=spec.site_type,
                     organisation=org,
@@ -95,7 +174,12 @@ def load_demo(*, admin_password: str, progress=None) -> dict[str, int]:
 def _organisation(spec: DemoSite, parent: Organisation | None) -> Organisation:
     org, _ = Organisation.objects.get_or_create(
         name=spec.organisation,
-        defaults={"short_name": spec.short_name, "kind": ORG_KIND[spec.site_type], "parent": parent, "index_code": spec.index_code},
+        defaults={
+            "short_name": spec.short_name,
+            "kind": ORG_KIND[spec.site_type],
+            "parent": parent,
+            "index_code": spec.index_code,
+        },
     )
     return org
 
@@ -131,7 +215,9 @@ def _demo_accounts(spec: DemoSite, password: str) -> int:
         username = f"{spec.key}_{role.key}"
         if User.objects.filter(username=username).exists():
             continue
-        user = User.objects.create_user(username=username, password=password, first_name=f"{spec.short_name}{role.label}")
+        user = User.objects.create_user(
+            username=username, password=password, first_name=f"{spec.short_name}{role.label}"
+        )
         user.groups.add(Group.objects.get(name=group_name(spec.site_name, role)))
         created += 1
     return created

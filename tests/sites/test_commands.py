@@ -71,7 +71,7 @@ class TestCloseAndReopen:
         assert township.profile.status == SiteStatus.OPEN
 
     def test_unknown_hostname(self, portal):
-        with pytest.raises(CommandError, match="没有主机名为“nowhere.example.gov.cn”的站点"):
+        with pytest.raises(CommandError, match=r"没有主机名为“nowhere\.example\.gov\.cn”的站点"):
             call_command("close_subsite", "nowhere.example.gov.cn", "--notice", "x")
 
     def test_closing_the_portal_is_refused(self, portal):

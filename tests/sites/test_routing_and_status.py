@@ -77,7 +77,9 @@ class TestClosedSite:
         close_subsite(township, notice=self.NOTICE, actor=superuser)
         reopen_subsite(township, actor=superuser)
         actions = list(
-            ModelLogEntry.objects.filter(object_id=str(township.profile.pk)).order_by("timestamp").values_list("action", "user_id")
+            ModelLogEntry.objects.filter(object_id=str(township.profile.pk))
+            .order_by("timestamp")
+            .values_list("action", "user_id")
         )
         assert actions[-2:] == [("sites.close", superuser.pk), ("sites.reopen", superuser.pk)]
 
