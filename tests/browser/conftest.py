@@ -15,6 +15,27 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def wagtail_tree(transactional_db):
+    """Wagtail's root page, root collection and default locale.
+
+    The live server needs committed data, so these tests are transactional, and
+    Django flushes the database after each: the rows Wagtail's migrations made
+    are gone for the next test. Recreate them as those migrations do.
+    """
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    from sites.services import ensure_info_center_group
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    ensure_info_center_group()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):

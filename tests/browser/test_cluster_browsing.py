@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-# The live server runs in another thread, so data must be committed; the
-# serialized rollback restores Wagtail's root page and collection afterwards.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server runs in another thread, so data must be committed.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def url(live_server, hostname: str, path: str = "/") -> str:

@@ -62,10 +62,10 @@ class TestColumnPage:
         ("column_type", "expected"),
         [(ColumnType.NEWS, 14), (ColumnType.NOTICE, 180), (ColumnType.POLICY, 180), (ColumnType.SERVICE, None)],
     )
-    def test_expected_update_interval_defaults_from_the_inspection_rules(self, column_type, expected):
+    def test_expected_update_interval_defaults_from_the_inspection_rules(self, db, column_type, expected):
         assert ColumnPage(column_type=column_type).expected_update_interval == expected
 
-    def test_explicit_update_interval_wins(self):
+    def test_explicit_update_interval_wins(self, db):
         assert ColumnPage(column_type=ColumnType.NEWS, update_interval_days=7).expected_update_interval == 7
 
     def test_column_meta_tags(self, client, township):
@@ -111,7 +111,7 @@ class TestArticlePage:
             "image",
         }
 
-    def test_keywords_split_on_chinese_and_latin_separators(self):
+    def test_keywords_split_on_chinese_and_latin_separators(self, db):
         assert ArticlePage(keywords="防汛，安全生产、 应急 ;演练").keyword_list == ["防汛", "安全生产", "应急", "演练"]
 
     def test_articles_live_only_in_columns(self):
