@@ -210,7 +210,7 @@ def print_provisioning(cluster: Cluster) -> None:
     print("provisioning (sites.services.provision_subsite, one call per site, in its own transaction)")
     for site_type, blueprint in BLUEPRINTS.items():
         samples = [p for p in cluster.provisioned if p.site_type == site_type]
-        label = f"{SiteType(site_type).name.lower()} ({blueprint.column_count()} columns)"
+        label = f"{SiteType(site_type).name.lower()} ({blueprint.page_count()} pages)"
         print(f"  {label:<24} n={len(samples):<3} {seconds_summary(samples)}")
     first, rest = cluster.provisioned[:FIRST_SITE_COUNT], cluster.provisioned[FIRST_SITE_COUNT:]
     print(f"  {'sites 1–' + str(FIRST_SITE_COUNT):<24} n={len(first):<3} {seconds_summary(first)}")

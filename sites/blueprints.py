@@ -9,18 +9,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cms.content.models import ColumnType
+from django.utils import timezone
+from wagtail.models import Page
 
-from .models import SiteType
+from cms.content.models import ColumnPage, ColumnType
+from cms.disclosure.models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
+
+from .models import Organisation, SiteType
+
+CATALOGUE = "catalogue"
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """A page the blueprint places: a column (default), the catalogue, or one of
+    the standing 信息公开 pages (``page`` = a ``DisclosureInfoKind``)."""
+
     title: str
     slug: str
     column_type: str
     children: tuple[ColumnSpec, ...] = ()
     show_in_menus: bool = True
+    page: str = "column"
+
+    def make_page(self, organisation: Organisation, *, top_level: bool) -> Page:
+        common = dict(title=self.title, slug=self.slug, live=True, first_published_at=timezone.now())
+        common["show_in_menus"] = self.show_in_menus and top_level
+        if self.page == CATALOGUE:
+            return CataloguePage(**common)
+        if self.page in DisclosureInfoKind.values:
+            return DisclosureInfoPage(kind=self.page, **common)
+        return ColumnPage(column_type=self.column_type, owning_organisation=organisation, **common)
 
     def walk(self, parent_path: str = ""):
         """Yield (slug path, spec) for this column and every descendant."""
@@ -58,7 +77,7 @@ class Blueprint:
         for column in self.columns:
             yield from column.walk()
 
-    def column_count(self) -> int:
+    def page_count(self) -> int:
         return sum(1 for _ in self.walk())
 
 
@@ -70,6 +89,16 @@ News, Notice, Policy, Disclosure, Service, Interaction, Special = (
     ColumnType.SERVICE,
     ColumnType.INTERACTION,
     ColumnType.SPECIAL,
+)
+
+# Every site's 政府信息公开 column holds the same standing pages (《政府信息公开条例》
+# Arts. 12, 50): guide, rules, statutory content, the catalogue and annual reports.
+DISCLOSURE_PAGES = (
+    ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure, page=DisclosureInfoKind.GUIDE),
+    ColumnSpec("政府信息公开制度", "xxgkzd", Disclosure, page=DisclosureInfoKind.RULES),
+    ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure, page=DisclosureInfoKind.STATUTORY),
+    ColumnSpec("政府信息公开目录", "xxgkml", Disclosure, page=CATALOGUE),
+    ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
 )
 
 PORTAL = Blueprint(
@@ -90,12 +119,7 @@ PORTAL = Blueprint(
             "政府信息公开",
             "zfxxgk",
             Disclosure,
-            (
-                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
-                ColumnSpec("政府信息公开制度", "xxgkzd", Disclosure),
-                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
-                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
-            ),
+            DISCLOSURE_PAGES,
         ),
         ColumnSpec("政策文件", "zcwj", Policy),
         ColumnSpec("政策解读", "zcjd", Policy),
@@ -114,11 +138,7 @@ TOWNSHIP = Blueprint(
             "政府信息公开",
             "zfxxgk",
             Disclosure,
-            (
-                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
-                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
-                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
-            ),
+            DISCLOSURE_PAGES,
         ),
         ColumnSpec("办事服务", "bsfw", Service),
     ),
@@ -135,11 +155,7 @@ DEPARTMENT = Blueprint(
             "信息公开",
             "xxgk",
             Disclosure,
-            (
-                ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure),
-                ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure),
-                ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
-            ),
+            DISCLOSURE_PAGES,
         ),
     ),
 )

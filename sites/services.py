@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from cms.content.models import ColumnPage, HomePage
+from cms.content.models import HomePage
 
 from .blueprints import BLUEPRINTS, ROLES, Blueprint, group_name
 from .models import Organisation, SiteProfile, SiteStatus, SiteType, site_id_code_validator
@@ -187,21 +187,11 @@ def _unique_root_slug(hostname: str) -> str:
 
 
 def _build_columns(home: HomePage, blueprint: Blueprint, organisation: Organisation) -> None:
-    now = timezone.now()
     parents: dict[str, Page] = {"": home}
     for path, spec in blueprint.walk():
         parent_path = path.rpartition("/")[0]
-        parents[path] = parents[parent_path].add_child(
-            instance=ColumnPage(
-                title=spec.title,
-                slug=spec.slug,
-                column_type=spec.column_type,
-                owning_organisation=organisation,
-                show_in_menus=spec.show_in_menus and parent_path == "",
-                live=True,
-                first_published_at=now,
-            )
-        )
+        page = spec.make_page(organisation, top_level=parent_path == "")
+        parents[path] = parents[parent_path].add_child(instance=page)
 
 
 def _create_collection(site_name: str) -> Collection:

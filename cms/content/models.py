@@ -7,13 +7,24 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.utils.decorators import cached_classmethod
+
+from cms.disclosure.metadata import CatalogueMetadata
 
 # Editors get structure and links, not styling: government pages render through
 # shared templates, so colours, fonts and embeds are not theirs to choose.
@@ -95,7 +106,15 @@ class ColumnPage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["content.HomePage", "content.ColumnPage"]
-    subpage_types = ["content.ColumnPage", "content.ArticlePage"]
+    subpage_types = [
+        "content.ColumnPage",
+        "content.ArticlePage",
+        "disclosure.PolicyDocumentPage",
+        "disclosure.InterpretationPage",
+        "disclosure.AnnualReportPage",
+        "disclosure.DisclosureInfoPage",
+        "disclosure.CataloguePage",
+    ]
 
     class Meta:
         verbose_name = "栏目"
@@ -130,8 +149,8 @@ class ColumnPage(Page):
 KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 
-class ArticlePage(Page):
-    """An item (信息) published in a column."""
+class ArticlePage(CatalogueMetadata, Page):
+    """An item (信息) published in a column; may be included in the disclosure catalogue."""
 
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     source = models.CharField("来源", max_length=100, blank=True, help_text="信息来源单位，如“区教育局”。")
@@ -159,6 +178,16 @@ class ArticlePage(Page):
         InlinePanel("attachments", heading="附件", label="附件"),
         FieldPanel("keywords"),
     ]
+    catalogue_panels = [
+        HelpPanel(template="disclosure/panels/index_number.html", heading="索引号"),
+        FieldPanel("in_catalogue"),
+        FieldRowPanel([FieldPanel("issuing_organisation"), FieldPanel("document_number")]),
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("topic"), FieldPanel("genre"), FieldPanel("date_formed")]),
+        FieldPanel("subject_terms"),
+        FieldRowPanel([FieldPanel("disclosure_mode"), FieldPanel("disclosure_term")]),
+        FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_changed_on"), FieldPanel("replaced_by")]),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("subtitle"),
         index.SearchField("body"),
@@ -171,10 +200,36 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "信息"
 
+    @cached_classmethod
+    def get_edit_handler(cls):  # Wagtail's tabs plus 信息公开, for every article type
+        return TabbedInterface(
+            [
+                ObjectList(cls.content_panels, heading="内容"),
+                ObjectList(cls.catalogue_panels, heading="信息公开"),
+                ObjectList(cls.promote_panels, heading="推广"),
+                ObjectList(cls.settings_panels, heading="设置"),
+            ],
+            base_form_class=cls.base_form_class,
+        ).bind_to_model(cls)
+
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.cover_image_id and not self.cover_image_alt.strip():
-            raise ValidationError({"cover_image_alt": "设置了封面图片时必须填写替代文字。"})
+            errors["cover_image_alt"] = "设置了封面图片时必须填写替代文字。"
+        try:
+            self.clean_catalogue_metadata(published_on=timezone.localdate(self.publication_date))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def publish(self, revision, *args, **kwargs):
+        # Wagtail publishes step by step in autocommit; one transaction lets the
+        # index number be allocated inside the first publication (page_published
+        # handler) and makes a failed allocation undo the publish.
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
 
     @property
     def keyword_list(self) -> list[str]:

@@ -20,6 +20,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 INSTALLED_APPS = [
     "cms.content",
+    "cms.disclosure",
     "sites",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -82,6 +83,7 @@ TEMPLATES = [
 # package so the app folders stay code-only (DESIGN §4).
 MIGRATION_MODULES = {
     "content": "migrations.content",
+    "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
 }
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.content.models import ArticlePage, ColumnPage
+from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
+from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from sites.blueprints import ROLES, group_name
 from sites.models import Organisation, OrganisationKind, SiteType
 from sites.services import SubsiteRequest, provision_subsite
@@ -127,6 +129,28 @@ ORG_KIND = {
 }
 
 
+# Which corpus items go into the disclosure catalogue, and as what.
+PAGE_TYPE_BY_COLUMN = {"zcwj": PolicyDocumentPage, "zcjd": InterpretationPage}
+CATALOGUE_COLUMNS = {"zcwj", "tzgg"}
+TOPIC_BY_SITE = {"jyj": "科技、教育", "wjw": "卫生、体育"}
+DEFAULT_TOPIC = "综合政务"
+# Illustrative links between the demo's 政策解读 texts and the policies they discuss.
+INTERPRETS = {
+    "政务平台存在的问题和建议": "国务院关于加快推进全国一体化在线政务服务平台建设的指导意见",
+    "“互联网+”政务": "国务院关于加快推进“互联网+政务服务”工作的指导意见",
+}
+# A yearly plan lapses with its year: shows the 已失效 banner in the demo.
+EXPIRED = {"晋中市人民政府办公厅关于印发晋中市推进全市2008年电子政务建设的实施意见的通知": "2008-12-31"}
+
+
+def genre_from_title(title: str) -> str:
+    """体裁 from a document title's last word (…的通知 → 通知), else 其他."""
+    for genre in sorted(Genre.values, key=len, reverse=True):
+        if genre != Genre.OTHER and title.endswith(genre):
+            return genre
+    return Genre.OTHER
+
+
 def load_articles() -> list[dict]:
     return json.loads(ARTICLES_FILE.read_text(encoding="utf-8"))["articles"]
 
@@ -186,25 +210,45 @@ def _organisation(spec: DemoSite, parent: Organisation | None) -> Organisation:
 
 def _add_article(site: Site, article: dict) -> int:
     root = site.root_page
-    column = ColumnPage.objects.get(url_path=f"{root.url_path}{article['column']}/")
+    column_slug = article["column"]
+    column = ColumnPage.objects.get(url_path=f"{root.url_path}{column_slug}/")
     if ArticlePage.objects.child_of(column).filter(title=article["title"]).exists():
         return 0
     published = timezone.make_aware(datetime.strptime(article["published"], "%Y-%m-%d %H:%M"))
-    # Until the catalogue carries 发文字号 as metadata, it heads the body, as on
-    # the printed document.
+    # Until 发文字号 is shown from the metadata everywhere, it also heads the body,
+    # as on the printed document.
     lines = ([article["document_number"]] if article.get("document_number") else []) + article["paragraphs"]
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
-    page = ArticlePage(
+    page_class = PAGE_TYPE_BY_COLUMN.get(column_slug.rsplit("/", 1)[-1], ArticlePage)
+    page = page_class(
         title=article["title"],
         slug=f"t{published:%Y%m%d}_{column.get_children().count() + 1}",
         source=article["source"],
         publication_date=published,
-        body=body,
+        body="".join(f"<p>{escape(line)}</p>" for line in lines),
         live=False,
     )
+    if column_slug in CATALOGUE_COLUMNS or page_class is PolicyDocumentPage:
+        _catalogue_metadata(page, site, article, published)
     column.add_child(instance=page)
+    if page_class is InterpretationPage and article["title"] in INTERPRETS:
+        page.interprets.set(PolicyDocumentPage.objects.filter(title=INTERPRETS[article["title"]]))
     page.save_revision().publish()
     return 1
+
+
+def _catalogue_metadata(page: ArticlePage, site: Site, article: dict, published: datetime) -> None:
+    site_key = next(spec.key for spec in DEMO_SITES if spec.hostname == site.hostname)
+    page.in_catalogue = True
+    page.issuing_organisation = site.profile.organisation
+    page.document_number = article.get("document_number", "")
+    page.date_formed = timezone.localtime(published).date()
+    page.topic = Topic.objects.get(parent=None, name=TOPIC_BY_SITE.get(site_key, DEFAULT_TOPIC))
+    page.genre = genre_from_title(article["title"])
+    page.disclosure_term = DisclosureTerm.LONG_TERM
+    page.summary = article["paragraphs"][0][:200]
+    if article["title"] in EXPIRED:
+        page.validity = Validity.EXPIRED
+        page.validity_changed_on = datetime.strptime(EXPIRED[article["title"]], "%Y-%m-%d").date()
 
 
 def _demo_accounts(spec: DemoSite, password: str) -> int:

@@ -9,6 +9,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import Collection, GroupPagePermission, ModelLogEntry, Page, Site
 
 from cms.content.models import ColumnPage, HomePage
+from cms.disclosure.models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
 from sites.blueprints import BLUEPRINTS, ColumnSpec
 from sites.models import SiteProfile, SiteStatus, SiteType
 from sites.services import ProvisioningError, SubsiteRequest, provision_subsite
@@ -55,16 +56,27 @@ class TestProvisionSubsite:
         assert profile.sponsor == "宣城市宣州区教育局"  # defaults to the organisation
         assert profile.contact_phone == "0563-3022101"
 
-    def test_builds_the_blueprint_column_tree(self, department):
+    def test_builds_the_blueprint_page_tree(self, department):
         blueprint = BLUEPRINTS[SiteType.DEPARTMENT]
-        columns = ColumnPage.objects.descendant_of(department.root_page)
-        assert columns.count() == blueprint.column_count()
+        assert Page.objects.descendant_of(department.root_page).count() == blueprint.page_count()
         for path, spec in blueprint.walk():
-            column = column_of(department, path)
-            assert column.title == spec.title
-            assert column.column_type == spec.column_type
-            assert column.live
-        assert column_of(department, "xxgk/xxgkzn").get_parent().title == "信息公开"
+            page = Page.objects.get(url_path=f"{department.root_page.url_path}{path}/").specific
+            assert page.title == spec.title
+            assert page.live
+            if isinstance(page, ColumnPage):
+                assert page.column_type == spec.column_type
+                assert page.owning_organisation == department.profile.organisation
+        assert column_of(department, "xxgk/xxgknb").get_parent().title == "信息公开"
+
+    def test_every_disclosure_column_gets_the_standing_pages(self, portal, township, department):
+        for site, column in ((portal, "zfxxgk"), (township, "zfxxgk"), (department, "xxgk")):
+            root = site.root_page.url_path
+            guide = Page.objects.get(url_path=f"{root}{column}/xxgkzn/").specific
+            assert isinstance(guide, DisclosureInfoPage) and guide.kind == DisclosureInfoKind.GUIDE
+            assert isinstance(Page.objects.get(url_path=f"{root}{column}/xxgkml/").specific, CataloguePage)
+            for slug in ("xxgkzd", "fdzdgknr"):
+                assert isinstance(Page.objects.get(url_path=f"{root}{column}/{slug}/").specific, DisclosureInfoPage)
+            assert isinstance(column_of(site, f"{column}/xxgknb"), ColumnPage)
 
     def test_portal_and_township_get_their_own_blueprints(self, portal, township):
         assert column_of(portal, "ywdt/zwyw").title == "政务要闻"

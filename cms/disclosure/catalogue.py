@@ -1,0 +1,373 @@
+"""The public catalogue: one query object shared by the catalogue page, the
+JSON endpoint and the exports, so filters and sorting mean the same everywhere."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from wagtail.models import Site
+
+from cms.content.models import ArticlePage
+from sites.models import Organisation, SiteType
+
+from .metadata import Genre, Validity
+from .models import InterpretationPage, Topic
+
+# sort key → (label, model field)
+SORTS = {
+    "published": ("发布日期", "publication_date"),
+    "formed": ("成文日期", "date_formed"),
+    "index": ("索引号", "index_number__value"),
+    "title": ("标题", "title"),
+    "number": ("发文字号", "document_number"),
+}
+DEFAULT_SORT = "published"
+MAX_PAGE_SIZE = 100
+FACET_CACHE_SECONDS = 300
+GENERATION_KEY = "disclosure:catalogue-generation"
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 10**9 else None
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a reader asked for; anything malformed is simply ignored."""
+
+    topic: int | None = None
+    organisation: int | None = None
+    genre: str | None = None
+    year: int | None = None
+    validity: str | None = None
+    sort: str = DEFAULT_SORT
+    ascending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params) -> CatalogueFilters:
+        sort = params.get("sort", DEFAULT_SORT)
+        year = _int(params.get("year"))
+        return cls(
+            topic=_int(params.get("topic")),
+            organisation=_int(params.get("org")),
+            genre=params.get("genre") if params.get("genre") in Genre.values else None,
+            year=year if year and 1949 <= year <= 2100 else None,
+            validity=params.get("validity") if params.get("validity") in Validity.values else None,
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            ascending=params.get("order") == "asc",
+            page=_int(params.get("page")) or 1,
+        )
+
+    def as_params(self, **changes) -> dict[str, str]:
+        """Query parameters for these filters with ``changes`` applied (None removes)."""
+        merged = replace(self, **{k: v for k, v in changes.items() if k != "page"})
+        params = {
+            "topic": merged.topic,
+            "org": merged.organisation,
+            "genre": merged.genre,
+            "year": merged.year,
+            "validity": merged.validity,
+            "sort": merged.sort if merged.sort != DEFAULT_SORT else None,
+            "order": "asc" if merged.ascending else None,
+            "page": changes.get("page"),
+        }
+        return {k: str(v) for k, v in params.items() if v is not None}
+
+    def url(self, **changes) -> str:
+        return "?" + urlencode(self.as_params(**changes))
+
+
+def scope_organisation(site: Site | None) -> Organisation | None:
+    """None (every organisation) on the portal; a subsite's own organisation otherwise."""
+    profile = getattr(site, "profile", None) if site else None
+    if profile is None or profile.site_type == SiteType.PORTAL:
+        return None
+    return profile.organisation
+
+
+def catalogue_items(organisation: Organisation | None) -> QuerySet[ArticlePage]:
+    """Every live catalogue item, of any article type, in scope."""
+    items = ArticlePage.objects.live().filter(in_catalogue=True)
+    return items.filter(issuing_organisation=organisation) if organisation else items
+
+
+def filtered(items: QuerySet[ArticlePage], filters: CatalogueFilters) -> QuerySet[ArticlePage]:
+    if filters.topic:
+        items = items.filter(topic_id__in=_topic_and_children(filters.topic))
+    if filters.organisation:
+        items = items.filter(issuing_organisation_id=filters.organisation)
+    if filters.genre:
+        items = items.filter(genre=filters.genre)
+    if filters.validity:
+        items = items.filter(validity=filters.validity)
+    if filters.year:
+        tz = timezone.get_current_timezone()
+        items = items.filter(
+            publication_date__gte=datetime(filters.year, 1, 1, tzinfo=tz),
+            publication_date__lt=datetime(filters.year + 1, 1, 1, tzinfo=tz),
+        )
+    field = SORTS[filters.sort][1]
+    return items.order_by(field if filters.ascending else f"-{field}", "-pk")
+
+
+def _topic_and_children(topic_id: int) -> list[int]:
+    return [topic_id, *Topic.objects.filter(parent_id=topic_id).values_list("pk", flat=True)]
+
+
+def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """The columns the list shows, in one query."""
+    has_interpretation = Exists(
+        InterpretationPage.interprets.through.objects.filter(
+            policydocumentpage_id=OuterRef("pk"), interpretationpage__live=True
+        )
+    )
+    return (
+        items.select_related("index_number", "issuing_organisation", "topic")
+        .annotate(has_interpretation=has_interpretation)
+        .only(
+            "title",
+            "url_path",
+            "path",
+            "depth",
+            "publication_date",
+            "date_formed",
+            "document_number",
+            "genre",
+            "validity",
+            "index_number__value",
+            "issuing_organisation__name",
+            "topic__name",
+        )
+    )
+
+
+def bump_generation() -> None:
+    """Invalidate cached facet counts: call whenever a catalogue item changes."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def facets(organisation: Organisation | None) -> dict[str, list[dict]]:
+    """Counts for the navigation tree (topic / organisation / genre / year), cached."""
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    key = f"disclosure:facets:{organisation.pk if organisation else 'all'}:{generation}"
+    result = cache.get(key)
+    if result is None:
+        result = _count_facets(catalogue_items(organisation))
+        cache.set(key, result, FACET_CACHE_SECONDS)
+    return result
+
+
+def _count_facets(items: QuerySet[ArticlePage]) -> dict[str, list[dict]]:
+    by_topic = dict(items.values_list("topic_id").annotate(n=Count("pk")).order_by())
+    topics = []
+    for top in Topic.objects.filter(parent=None).prefetch_related("children"):
+        children = [{"id": c.pk, "label": c.name, "count": by_topic.get(c.pk, 0)} for c in top.children.all()]
+        total = by_topic.get(top.pk, 0) + sum(c["count"] for c in children)
+        topics.append({"id": top.pk, "label": top.name, "count": total, "children": children})
+    organisations = [
+        {"id": pk, "label": name, "count": n}
+        for pk, name, n in items.values_list("issuing_organisation_id", "issuing_organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by("issuing_organisation__name")
+    ]
+    genres = [
+        {"id": genre, "label": genre, "count": n}
+        for genre, n in items.exclude(genre="").values_list("genre").annotate(n=Count("pk")).order_by("genre")
+    ]
+    years = [
+        {"id": year, "label": f"{year}年", "count": n}
+        for year, n in items.annotate(y=ExtractYear("publication_date"))
+        .values_list("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    ]
+    return {"topics": topics, "organisations": organisations, "genres": genres, "years": years}
+
+
+# The list's columns in display order, with the sort key of the sortable ones.
+LIST_COLUMNS = [
+    ("索引号", "index"),
+    ("标题", "title"),
+    ("发文字号", "number"),
+    ("发布机构", None),
+    ("成文日期", "formed"),
+    ("发布日期", "published"),
+]
+FACET_FILTER = {"topics": "topic", "organisations": "organisation", "genres": "genre", "years": "year"}
+
+
+def catalogue_context(page, request: HttpRequest) -> dict:
+    site = Site.find_for_request(request)
+    organisation = scope_organisation(site)
+    filters = CatalogueFilters.from_query(request.GET)
+    items = listing(filtered(catalogue_items(organisation), filters))
+    page_obj = Paginator(items, page.page_size).get_page(filters.page)
+    return {
+        "filters": filters,
+        "items": page_obj,
+        "page_urls": {
+            "previous": filters.url(page=page_obj.previous_page_number()) if page_obj.has_previous() else None,
+            "next": filters.url(page=page_obj.next_page_number()) if page_obj.has_next() else None,
+        },
+        "facets": _facet_links(facets(organisation), filters),
+        "scope_organisation": organisation,
+        "columns": [_column(label, key, filters) for label, key in LIST_COLUMNS],
+        "active_filters": _active_filters(filters),
+        "export_urls": {kind: _with_param(filters, "export", kind) for kind in ("csv", "xlsx")},
+        "api_url": "/api/catalogue/" + filters.url(),
+    }
+
+
+def _with_param(filters: CatalogueFilters, name: str, value: str) -> str:
+    return "?" + urlencode({**filters.as_params(), name: value})
+
+
+def _column(label: str, key: str | None, filters: CatalogueFilters) -> dict:
+    if key is None:
+        return {"label": label}
+    active = filters.sort == key
+    # Clicking the active column flips its order; another column starts descending.
+    return {"label": label, "active": active, "url": filters.url(sort=key, ascending=active and not filters.ascending)}
+
+
+def _facet_links(counts: dict[str, list[dict]], filters: CatalogueFilters) -> dict[str, list[dict]]:
+    """The cached counts plus, per entry, the link that selects it and whether it is selected."""
+
+    def link(group: str, entry: dict) -> dict:
+        field = FACET_FILTER[group]
+        linked = {
+            **entry,
+            "url": filters.url(**{field: entry["id"]}),
+            "selected": getattr(filters, field) == entry["id"],
+        }
+        if "children" in entry:
+            linked["children"] = [link(group, child) for child in entry["children"]]
+        return linked
+
+    return {group: [link(group, entry) for entry in entries if entry["count"]] for group, entries in counts.items()}
+
+
+def _active_filters(filters: CatalogueFilters) -> list[dict]:
+    """Each active filter with a link that removes it."""
+    active = []
+    if filters.topic:
+        topic = Topic.objects.filter(pk=filters.topic).first()
+        active.append({"label": f"主题：{topic.name if topic else filters.topic}", "remove": filters.url(topic=None)})
+    if filters.organisation:
+        org = Organisation.objects.filter(pk=filters.organisation).first()
+        active.append(
+            {
+                "label": f"发布机构：{org.name if org else filters.organisation}",
+                "remove": filters.url(organisation=None),
+            }
+        )
+    if filters.genre:
+        active.append({"label": f"体裁：{filters.genre}", "remove": filters.url(genre=None)})
+    if filters.year:
+        active.append({"label": f"年份：{filters.year}年", "remove": filters.url(year=None)})
+    if filters.validity:
+        active.append({"label": f"有效性：{Validity(filters.validity).label}", "remove": filters.url(validity=None)})
+    return active
+
+
+# ---------------------------------------------------------------- export & open data
+
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("索引号", "index_number"),
+    ("标题", "title"),
+    ("发文字号", "document_number"),
+    ("发布机构", "organisation"),
+    ("成文日期", "date_formed"),
+    ("发布日期", "published"),
+    ("主题分类", "topic"),
+    ("体裁", "genre"),
+    ("有效性", "validity"),
+    ("链接", "url"),
+]
+
+
+def as_record(item: ArticlePage, request: HttpRequest | None) -> dict:
+    """One catalogue item as plain data (JSON and exports)."""
+    index_number = getattr(item, "index_number", None)
+    return {
+        "index_number": index_number.value if index_number else "",
+        "title": item.title,
+        "document_number": item.document_number,
+        "organisation": item.issuing_organisation.name if item.issuing_organisation_id else "",
+        "date_formed": item.date_formed.isoformat() if item.date_formed else "",
+        "published": timezone.localtime(item.publication_date).date().isoformat(),
+        "topic": item.topic.name if item.topic_id else "",
+        "genre": item.genre,
+        "validity": Validity(item.validity).label,
+        "has_interpretation": bool(getattr(item, "has_interpretation", False)),
+        "url": item.get_full_url(request),
+    }
+
+
+def export_rows(request: HttpRequest):
+    site = Site.find_for_request(request)
+    filters = CatalogueFilters.from_query(request.GET)
+    items = listing(filtered(catalogue_items(scope_organisation(site)), filters))
+    for item in items.iterator(chunk_size=2000):
+        record = as_record(item, request)
+        yield [record[key] for _, key in EXPORT_COLUMNS]
+
+
+def export_response(page, request: HttpRequest, kind: str) -> HttpResponse:
+    filename = f"catalogue-{date.today():%Y%m%d}.{kind}"
+    headers = [label for label, _ in EXPORT_COLUMNS]
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            _csv_lines(headers, export_rows(request)), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            _xlsx_bytes(headers, export_rows(request)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(headers, rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(headers)  # BOM: Excel opens UTF-8 CSV correctly
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _xlsx_bytes(headers, rows) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("政府信息公开目录")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

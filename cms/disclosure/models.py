@@ -1,0 +1,222 @@
+"""Catalogue taxonomy, index numbers and the 信息公开 page types."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.content.models import ARTICLE_BODY_FEATURES, ArticlePage
+
+from . import index_numbers
+
+
+class Topic(models.Model):
+    """主题分类: a two-level tree, seeded with the State Council's top level."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+    )
+    code = models.CharField(
+        "分类字母", max_length=1, blank=True, help_text="一级分类的字母（A–Z），用于“分类号”形式的索引号。"
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "主题分类"
+        verbose_name_plural = "主题分类"
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_topic_name_per_parent"),
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="unique_top_level_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "主题分类只有两级：上级分类必须是一级分类。"})
+        if self.code and not ("A" <= self.code <= "Z"):
+            raise ValidationError({"code": "分类字母应为 A–Z 的大写字母。"})
+
+    @property
+    def top_level(self) -> Topic:
+        return self.parent if self.parent_id else self
+
+
+class IndexNumberScheme(models.Model):
+    """An organisation's index-number format (default: the national form)."""
+
+    organisation = models.OneToOneField(
+        "sites.Organisation", verbose_name="机构", on_delete=models.CASCADE, related_name="index_number_scheme"
+    )
+    format = models.CharField(
+        "索引号格式",
+        max_length=100,
+        default=index_numbers.DEFAULT_FORMAT,
+        validators=[index_numbers.validate_format],
+        help_text="可用字段：{org_code} 机构代码、{year} 年份、{serial:05d} 序号（5位补零）、{category} 主题分类字母。",
+    )
+
+    class Meta:
+        verbose_name = "索引号规则"
+        verbose_name_plural = "索引号规则"
+
+    def __str__(self) -> str:
+        return f"{self.organisation}：{self.format}"
+
+
+class IndexSequence(models.Model):
+    """The last serial allocated per (organisation, year): the row locked while allocating."""
+
+    organisation = models.ForeignKey("sites.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_index_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_serial}"
+
+
+class IndexNumber(models.Model):
+    """An allocated 索引号. Never changed or reused: it outlives its page."""
+
+    value = models.CharField("索引号", max_length=100, unique=True)
+    page = models.OneToOneField(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="index_number"
+    )
+    organisation = models.ForeignKey("sites.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField("分配时标题", max_length=255)
+
+    class Meta:
+        verbose_name = "索引号"
+        verbose_name_plural = "索引号"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "serial"], name="unique_index_serial"),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class WorkingDayOverride(models.Model):
+    """A day whose working status the holiday calendar gets wrong or does not know."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班；不勾选：放假。")
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'}"
+
+
+class PolicyDocumentPage(ArticlePage):
+    """政策文件: always in the catalogue, with the full metadata set."""
+
+    always_in_catalogue = True
+    template = "content/article_page.html"
+    parent_page_types = ["content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政策文件"
+
+
+class InterpretationPage(ArticlePage):
+    """政策解读: explains one or more policy documents; shown on both pages."""
+
+    interprets = ParentalManyToManyField(
+        PolicyDocumentPage, verbose_name="解读的政策文件", related_name="interpretations"
+    )
+
+    content_panels = ArticlePage.content_panels + [FieldPanel("interprets")]
+    template = "content/article_page.html"
+    parent_page_types = ["content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政策解读"
+
+
+class AnnualReportPage(ArticlePage):
+    """政府信息公开工作年度报告, one per year."""
+
+    report_year = models.PositiveSmallIntegerField("报告年度")
+
+    content_panels = ArticlePage.content_panels[:1] + [FieldPanel("report_year")] + ArticlePage.content_panels[1:]
+    template = "content/article_page.html"
+    parent_page_types = ["content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政府信息公开年报"
+
+
+class DisclosureInfoKind(models.TextChoices):
+    GUIDE = "guide", "政府信息公开指南"
+    RULES = "rules", "政府信息公开制度"
+    STATUTORY = "statutory", "法定主动公开内容"
+
+
+class DisclosureInfoPage(Page):
+    """政府信息公开指南 / 制度 / 法定主动公开内容: one standing page each per site."""
+
+    kind = models.CharField("类型", max_length=20, choices=DisclosureInfoKind.choices)
+    body = RichTextField("正文", blank=True, features=ARTICLE_BODY_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("kind"), FieldPanel("body")]
+    parent_page_types = ["content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "信息公开说明页"
+
+
+class CataloguePage(Page):
+    """政府信息公开目录: the portal's lists every organisation, a subsite's its own."""
+
+    intro = RichTextField("说明", blank=True, features=["bold", "link"])
+    page_size = models.PositiveSmallIntegerField("每页条数", default=20)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
+    parent_page_types = ["content.HomePage", "content.ColumnPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政府信息公开目录"
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalogue import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(self, request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from .catalogue import export_response
+
+        if request.GET.get("export") in ("csv", "xlsx"):
+            return export_response(self, request, request.GET["export"])
+        return super().serve(request, *args, **kwargs)

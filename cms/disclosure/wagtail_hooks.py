@@ -1,0 +1,49 @@
+"""信息公开 in the admin: topics, index-number formats, the working-day calendar."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import IndexNumberScheme, Topic, WorkingDayOverride
+
+
+class TopicViewSet(ModelViewSet):
+    model = Topic
+    icon = "folder-open-inverse"
+    menu_label = "主题分类"
+    form_fields = ["name", "parent", "code", "sort_order"]
+    list_display = ["__str__", "code", "sort_order"]
+    search_fields = ["name"]
+    ordering = ["parent__sort_order", "sort_order"]
+
+
+class IndexNumberSchemeViewSet(ModelViewSet):
+    model = IndexNumberScheme
+    icon = "tag"
+    menu_label = "索引号规则"
+    form_fields = ["organisation", "format"]
+    list_display = ["organisation", "format"]
+
+
+class WorkingDayOverrideViewSet(ModelViewSet):
+    model = WorkingDayOverride
+    icon = "date"
+    menu_label = "工作日调整"
+    form_fields = ["date", "is_working_day", "note"]
+    list_display = ["date", "is_working_day", "note"]
+
+
+class DisclosureViewSetGroup(ViewSetGroup):
+    menu_label = "信息公开"
+    menu_icon = "list-ul"
+    menu_order = 160
+    items = (
+        TopicViewSet("disclosure_topic"),
+        IndexNumberSchemeViewSet("disclosure_indexnumberscheme"),
+        WorkingDayOverrideViewSet("disclosure_workingdayoverride"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_disclosure_viewsets():
+    return DisclosureViewSetGroup()
