@@ -228,7 +228,7 @@ def catalogue_context(page, request: HttpRequest) -> dict:
         },
         "facets": _facet_links(facets(organisation), filters),
         "scope_organisation": organisation,
-        "columns": [_column(label, key, filters) for label, key in LIST_COLUMNS],
+        "list_columns": [_column(label, key, filters) for label, key in LIST_COLUMNS],
         "active_filters": _active_filters(filters),
         "export_urls": {kind: _with_param(filters, "export", kind) for kind in ("csv", "xlsx")},
         "api_url": "/api/catalogue/" + filters.url(),

@@ -34,13 +34,16 @@ def validate_format(fmt: str) -> None:
     """A format must name org code, year and serial, and nothing unknown."""
     try:
         names = {name for _, name, _ in _fields(fmt) if name is not None}
-        render(fmt, org_code="0", year=2000, serial=1, category="A")
-    except (ValueError, KeyError, IndexError) as error:
+    except ValueError as error:
         raise ValidationError(f"索引号格式“{fmt}”无法解析：{error}") from None
     if unknown := names - FIELDS:
         raise ValidationError(f"索引号格式含未知字段：{'、'.join(sorted(unknown))}。")
     if missing := REQUIRED_FIELDS - names:
         raise ValidationError(f"索引号格式必须包含 {'、'.join('{' + m + '}' for m in sorted(missing))}。")
+    try:
+        render(fmt, org_code="0", year=2000, serial=1, category="A")
+    except (ValueError, IndexError) as error:  # e.g. a serial spec that is not an integer format
+        raise ValidationError(f"索引号格式“{fmt}”无法解析：{error}") from None
 
 
 def render(fmt: str, *, org_code: str, year: int, serial: int, category: str = "") -> str:

@@ -109,10 +109,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (search indexing, cache purges) runs through django-tasks:
-# immediately in development and tests; production may name another backend.
+# right after the enqueuing transaction commits (cms.tasks); production may name
+# a worker-backed backend instead.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "cms.tasks.OnCommitImmediateBackend"),
     }
 }
 
