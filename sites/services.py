@@ -296,6 +296,12 @@ INFO_CENTER_MODEL_PERMISSIONS = {
         "change_siteprofile",
         "view_siteprofile",
     ],
+    # 主题分类, 索引号规则 and the working-day calendar are the info center's to keep.
+    "disclosure": [
+        f"{action}_{model}"
+        for model in ("topic", "indexnumberscheme", "workingdayoverride")
+        for action in ("add", "change", "delete", "view")
+    ],
 }
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")
 INFO_CENTER_COLLECTION_PERMISSIONS = (

@@ -19,7 +19,7 @@ from wagtail.models import Site
 from cms.content.models import ArticlePage
 from sites.models import Organisation, SiteType
 
-from .metadata import Genre, Validity
+from .metadata import DisclosureMode, DisclosureTerm, Genre, Validity
 from .models import InterpretationPage, Topic
 
 # sort key → (label, model field)
@@ -136,7 +136,7 @@ def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
         )
     )
     return (
-        items.select_related("index_number", "issuing_organisation", "topic")
+        items.select_related("index_number", "issuing_organisation", "topic__parent")
         .annotate(has_interpretation=has_interpretation)
         .only(
             "title",
@@ -151,6 +151,12 @@ def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
             "index_number__value",
             "issuing_organisation__name",
             "topic__name",
+            "topic__parent__name",
+            "subject_terms",
+            "validity_changed_on",
+            "disclosure_mode",
+            "disclosure_term",
+            "summary",
         )
     )
 
@@ -289,6 +295,8 @@ def _active_filters(filters: CatalogueFilters) -> list[dict]:
 
 # ---------------------------------------------------------------- export & open data
 
+# Every exported column is one the importer reads back (cms/disclosure/importer.py),
+# so an export is a complete, re-importable copy of the catalogue entries.
 EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("索引号", "index_number"),
     ("标题", "title"),
@@ -296,9 +304,14 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("发布机构", "organisation"),
     ("成文日期", "date_formed"),
     ("发布日期", "published"),
-    ("主题分类", "topic"),
+    ("主题分类", "topic_path"),
     ("体裁", "genre"),
+    ("主题词", "subject_terms"),
     ("有效性", "validity"),
+    ("有效性变更日期", "validity_changed_on"),
+    ("公开方式", "disclosure_mode"),
+    ("公开时限", "disclosure_term"),
+    ("内容概述", "summary"),
     ("链接", "url"),
 ]
 
@@ -306,6 +319,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 def as_record(item: ArticlePage, request: HttpRequest | None) -> dict:
     """One catalogue item as plain data (JSON and exports)."""
     index_number = getattr(item, "index_number", None)
+    topic = item.topic if item.topic_id else None
     return {
         "index_number": index_number.value if index_number else "",
         "title": item.title,
@@ -313,9 +327,15 @@ def as_record(item: ArticlePage, request: HttpRequest | None) -> dict:
         "organisation": item.issuing_organisation.name if item.issuing_organisation_id else "",
         "date_formed": item.date_formed.isoformat() if item.date_formed else "",
         "published": timezone.localtime(item.publication_date).date().isoformat(),
-        "topic": item.topic.name if item.topic_id else "",
+        "topic": topic.name if topic else "",
+        "topic_path": str(topic) if topic else "",  # "一级 › 二级" for a second-level topic
         "genre": item.genre,
+        "subject_terms": item.subject_terms,
         "validity": Validity(item.validity).label,
+        "validity_changed_on": item.validity_changed_on.isoformat() if item.validity_changed_on else "",
+        "disclosure_mode": DisclosureMode(item.disclosure_mode).label,
+        "disclosure_term": DisclosureTerm(item.disclosure_term).label if item.disclosure_term else "",
+        "summary": item.summary,
         "has_interpretation": bool(getattr(item, "has_interpretation", False)),
         "url": item.get_full_url(request),
     }

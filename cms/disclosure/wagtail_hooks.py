@@ -47,3 +47,10 @@ class DisclosureViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_disclosure_viewsets():
     return DisclosureViewSetGroup()
+
+
+# 信息公开时效 report (《政府信息公开条例》 Art. 26), under Wagtail's "Reports" menu.
+from .reports import register_timeliness_report_menu_item, register_timeliness_report_urls  # noqa: E402
+
+hooks.register("register_reports_menu_item", register_timeliness_report_menu_item)
+hooks.register("register_admin_urls", register_timeliness_report_urls)

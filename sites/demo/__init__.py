@@ -245,7 +245,9 @@ def _catalogue_metadata(page: ArticlePage, site: Site, article: dict, published:
     page.topic = Topic.objects.get(parent=None, name=TOPIC_BY_SITE.get(site_key, DEFAULT_TOPIC))
     page.genre = genre_from_title(article["title"])
     page.disclosure_term = DisclosureTerm.LONG_TERM
-    page.summary = article["paragraphs"][0][:200]
+    # The first paragraph is often the salutation (各县、市、区人民政府：); the
+    # first substantial one says what the document is about.
+    page.summary = next((p for p in article["paragraphs"] if len(p) >= 40), article["paragraphs"][0])[:200]
     if article["title"] in EXPIRED:
         page.validity = Validity.EXPIRED
         page.validity_changed_on = datetime.strptime(EXPIRED[article["title"]], "%Y-%m-%d").date()

@@ -28,7 +28,9 @@ def catalogue(portal, department, publish_policy):
     education = Topic.objects.get(parent=None, name="科技、教育")
     schools = Topic.objects.create(name="学前教育", parent=education)
     return {
-        "p2016": publish_policy(portal, "宣州区人民政府关于加强网站建设的通知", when=at(2016), document_number="宣政〔2016〕3号"),
+        "p2016": publish_policy(
+            portal, "宣州区人民政府关于加强网站建设的通知", when=at(2016), document_number="宣政〔2016〕3号"
+        ),
         "p2018": publish_policy(portal, "宣州区人民政府关于政务公开的意见", when=at(2018), genre="意见"),
         "d2018": publish_policy(department, "区教育局关于幼儿园招生的通知", when=at(2018, 3), topic=schools),
         "d2019": publish_policy(department, "区教育局关于中小学安全的通知", when=at(2019), topic=education),
@@ -107,7 +109,17 @@ class TestFiltersAndSorting:
 
     @pytest.mark.parametrize(
         "query",
-        ["topic=abc", "org=-1", "genre=命令书", "year=99999", "sort=;drop table", "page=0", "page=999999", "order=sideways", "topic=99999999"],
+        [
+            "topic=abc",
+            "org=-1",
+            "genre=命令书",
+            "year=99999",
+            "sort=;drop table",
+            "page=0",
+            "page=999999",
+            "order=sideways",
+            "topic=99999999",
+        ],
     )
     def test_malformed_parameters_give_a_normal_page(self, client, portal, catalogue, query):
         response = client.get(f"{PORTAL_CATALOGUE}?{query}", HTTP_HOST=portal.hostname)
@@ -146,7 +158,9 @@ class TestFiltersAndSorting:
 class TestItemPages:
     def test_metadata_table_above_the_body(self, client, portal, catalogue):
         page = catalogue["p2016"]
-        html = client.get(page.url_path.removeprefix(portal.root_page.url_path[:-1]), HTTP_HOST=portal.hostname).content.decode()
+        html = client.get(
+            page.url_path.removeprefix(portal.root_page.url_path[:-1]), HTTP_HOST=portal.hostname
+        ).content.decode()
         assert html.index("metadata-table") < html.index("article-body")
         for text in (page.index_number.value, "宣政〔2016〕3号", "综合政务", "2016-06-01", "主动公开", "长期公开"):
             assert text in html

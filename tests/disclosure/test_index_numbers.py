@@ -35,9 +35,9 @@ class TestFormats:
 
     def test_the_11_character_information_number_of_the_corpus(self):
         # shared/corpus 003: A0012001001 = category A · organisation 001 · 2001 · serial 001
-        assert index_numbers.render(index_numbers.CATEGORY_LETTER, org_code="001", year=2001, serial=1, category="A") == (
-            "A0012001001"
-        )
+        assert index_numbers.render(
+            index_numbers.CATEGORY_LETTER, org_code="001", year=2001, serial=1, category="A"
+        ) == ("A0012001001")
 
     @pytest.mark.parametrize("fmt", [index_numbers.NATIONAL, index_numbers.HYPHENATED, index_numbers.CATEGORY_LETTER])
     def test_parse_inverts_render(self, fmt):
@@ -92,7 +92,9 @@ class TestAllocation:
         assert publish_policy(portal, "门户2019", when=at(2019)).index_number.value == f"{portal_code}/2019-00001"
         assert publish_policy(department, "部门2019", when=at(2019)).index_number.value == f"{dept_code}/2019-00001"
         assert publish_policy(portal, "门户2020", when=at(2020, 1, 2)).index_number.value == f"{portal_code}/2020-00001"
-        assert publish_policy(portal, "门户2019b", when=at(2019, 12, 31)).index_number.value == f"{portal_code}/2019-00002"
+        assert (
+            publish_policy(portal, "门户2019b", when=at(2019, 12, 31)).index_number.value == f"{portal_code}/2019-00002"
+        )
 
     def test_year_is_the_publication_year_in_china(self, portal, publish_policy):
         # 2020-12-31 20:00 UTC is already 2021-01-01 04:00 in Asia/Shanghai.
@@ -231,7 +233,7 @@ def test_sixteen_concurrent_publishers_get_gap_free_unique_numbers(make_organisa
         try:
             barrier.wait()
             PolicyDocumentPage.objects.get(pk=pk).get_latest_revision().publish()
-        except BaseException as error:  # noqa: BLE001 - reported to the main thread
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -57,7 +57,9 @@ class TestValidation:
         column_of(portal, "zcwj").add_child(instance=page)
         assert PolicyDocumentPage.objects.get(pk=page.pk).document_number == "宣政办〔2016〕12号"
 
-    @pytest.mark.parametrize("number", ["宣政办2016年12号", "〔2016〕12号", "宣政办〔16〕12号", "宣政办〔2016〕第十二号"])
+    @pytest.mark.parametrize(
+        "number", ["宣政办2016年12号", "〔2016〕12号", "宣政办〔16〕12号", "宣政办〔2016〕第十二号"]
+    )
     def test_malformed_document_numbers_are_refused(self, portal, topic, number):
         errors = refusal(portal, policy(portal, topic, document_number=number))
         assert "格式不正确" in errors["document_number"][0]
@@ -75,7 +77,9 @@ class TestValidation:
         [("topic", "主题分类"), ("genre", "体裁"), ("date_formed", "成文日期"), ("disclosure_term", "公开时限")],
     )
     def test_proactive_items_require_their_fields(self, portal, topic, missing, label):
-        errors = refusal(portal, policy(portal, topic, **{missing: None if missing in ("topic", "date_formed") else ""}))
+        errors = refusal(
+            portal, policy(portal, topic, **{missing: None if missing in ("topic", "date_formed") else ""})
+        )
         assert errors[missing] == [f"纳入公开目录的主动公开信息必须填写“{label}”。"]
 
     def test_on_request_items_require_a_summary_but_no_term(self, portal, topic):
@@ -100,7 +104,9 @@ class TestValidation:
 
 
 class TestAdminEditor:
-    def test_editor_shows_the_disclosure_tab_and_a_read_only_index_number(self, client, superuser, portal, publish_policy):
+    def test_editor_shows_the_disclosure_tab_and_a_read_only_index_number(
+        self, client, superuser, portal, publish_policy
+    ):
         page = publish_policy(portal, "已发布的文件", document_number="宣政办〔2016〕12号")
         client.force_login(superuser)
         html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
