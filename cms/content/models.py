@@ -199,6 +199,21 @@ class ArticlePage(CatalogueMetadata, Page):
 
     class Meta:
         verbose_name = "信息"
+        # The catalogue lists live items newest first, across the cluster, per
+        # organisation or per topic: partial indexes over catalogue items only.
+        indexes = [
+            models.Index(fields=["-publication_date"], condition=models.Q(in_catalogue=True), name="catalogue_newest"),
+            models.Index(
+                fields=["issuing_organisation", "-publication_date"],
+                condition=models.Q(in_catalogue=True),
+                name="catalogue_org_newest",
+            ),
+            models.Index(
+                fields=["topic", "-publication_date"],
+                condition=models.Q(in_catalogue=True),
+                name="catalogue_topic_newest",
+            ),
+        ]
 
     @cached_classmethod
     def get_edit_handler(cls):  # Wagtail's tabs plus 信息公开, for every article type

@@ -10,11 +10,10 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from wagtail.models import Site
 
 from cms.content.models import ArticlePage
 from sites.models import Organisation, SiteType
@@ -32,11 +31,14 @@ SORTS = {
 }
 DEFAULT_SORT = "published"
 MAX_PAGE_SIZE = 100
+# Deep OFFSET paging costs grow with the offset; past this many pages readers
+# narrow the filters (exports and the JSON endpoint's filters reach everything).
+MAX_PAGES = 500
 FACET_CACHE_SECONDS = 300
 GENERATION_KEY = "disclosure:catalogue-generation"
 
 
-def _int(value: str | None) -> int | None:
+def positive_int(value: str | None) -> int | None:
     try:
         number = int(value or "")
     except ValueError:
@@ -60,16 +62,16 @@ class CatalogueFilters:
     @classmethod
     def from_query(cls, params) -> CatalogueFilters:
         sort = params.get("sort", DEFAULT_SORT)
-        year = _int(params.get("year"))
+        year = positive_int(params.get("year"))
         return cls(
-            topic=_int(params.get("topic")),
-            organisation=_int(params.get("org")),
+            topic=positive_int(params.get("topic")),
+            organisation=positive_int(params.get("org")),
             genre=params.get("genre") if params.get("genre") in Genre.values else None,
             year=year if year and 1949 <= year <= 2100 else None,
             validity=params.get("validity") if params.get("validity") in Validity.values else None,
             sort=sort if sort in SORTS else DEFAULT_SORT,
             ascending=params.get("order") == "asc",
-            page=_int(params.get("page")) or 1,
+            page=positive_int(params.get("page")) or 1,
         )
 
     def as_params(self, **changes) -> dict[str, str]:
@@ -91,9 +93,12 @@ class CatalogueFilters:
         return "?" + urlencode(self.as_params(**changes))
 
 
-def scope_organisation(site: Site | None) -> Organisation | None:
-    """None (every organisation) on the portal; a subsite's own organisation otherwise."""
-    profile = getattr(site, "profile", None) if site else None
+def scope_organisation(request: HttpRequest) -> Organisation | None:
+    """None (every organisation) on the portal; a subsite's own organisation otherwise.
+
+    Uses the profile SiteStatusMiddleware already loaded: no query.
+    """
+    profile = getattr(request, "site_profile", None)
     if profile is None or profile.site_type == SiteType.PORTAL:
         return None
     return profile.organisation
@@ -101,13 +106,15 @@ def scope_organisation(site: Site | None) -> Organisation | None:
 
 def catalogue_items(organisation: Organisation | None) -> QuerySet[ArticlePage]:
     """Every live catalogue item, of any article type, in scope."""
-    items = ArticlePage.objects.live().filter(in_catalogue=True)
+    # Every published catalogue item has an index number; saying so makes the join
+    # an inner one, so PostgreSQL can walk the 索引号 index when sorting by it.
+    items = ArticlePage.objects.live().filter(in_catalogue=True, index_number__isnull=False)
     return items.filter(issuing_organisation=organisation) if organisation else items
 
 
 def filtered(items: QuerySet[ArticlePage], filters: CatalogueFilters) -> QuerySet[ArticlePage]:
     if filters.topic:
-        items = items.filter(topic_id__in=_topic_and_children(filters.topic))
+        items = items.filter(Q(topic_id=filters.topic) | Q(topic__parent_id=filters.topic))
     if filters.organisation:
         items = items.filter(issuing_organisation_id=filters.organisation)
     if filters.genre:
@@ -122,10 +129,6 @@ def filtered(items: QuerySet[ArticlePage], filters: CatalogueFilters) -> QuerySe
         )
     field = SORTS[filters.sort][1]
     return items.order_by(field if filters.ascending else f"-{field}", "-pk")
-
-
-def _topic_and_children(topic_id: int) -> list[int]:
-    return [topic_id, *Topic.objects.filter(parent_id=topic_id).values_list("pk", flat=True)]
 
 
 def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
@@ -171,8 +174,7 @@ def bump_generation() -> None:
 
 def facets(organisation: Organisation | None) -> dict[str, list[dict]]:
     """Counts for the navigation tree (topic / organisation / genre / year), cached."""
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
-    key = f"disclosure:facets:{organisation.pk if organisation else 'all'}:{generation}"
+    key = _cache_key("facets", organisation)
     result = cache.get(key)
     if result is None:
         result = _count_facets(catalogue_items(organisation))
@@ -219,23 +221,58 @@ LIST_COLUMNS = [
 FACET_FILTER = {"topics": "topic", "organisations": "organisation", "genres": "genre", "years": "year"}
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def results_page(request: HttpRequest, filters: CatalogueFilters, page_size: int):
+    """One page of the catalogue as the reader asked, and the scope it was drawn from.
+
+    The total is cached per scope and filter set until a catalogue item changes
+    (a COUNT(*) over 100,000 live items joins two whole tables), and the page
+    number is capped: beyond MAX_PAGES readers are asked to narrow the filters.
+    """
+    organisation = scope_organisation(request)
+    items = filtered(catalogue_items(organisation), filters)
+    key = _cache_key("count", organisation, urlencode(filters.as_params(sort=DEFAULT_SORT, ascending=False)))
+    total = cache.get(key)
+    if total is None:
+        total = items.count()
+        cache.set(key, total, FACET_CACHE_SECONDS)
+    paginator = CountedPaginator(listing(items), page_size, min(total, page_size * MAX_PAGES))
+    return paginator.get_page(filters.page), organisation, total
+
+
+def _cache_key(kind: str, organisation: Organisation | None, extra: str = "") -> str:
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    return f"disclosure:{kind}:{organisation.pk if organisation else 'all'}:{generation}:{extra}"
+
+
 def catalogue_context(page, request: HttpRequest) -> dict:
-    site = Site.find_for_request(request)
-    organisation = scope_organisation(site)
     filters = CatalogueFilters.from_query(request.GET)
-    items = listing(filtered(catalogue_items(organisation), filters))
-    page_obj = Paginator(items, page.page_size).get_page(filters.page)
+    page_obj, organisation, total = results_page(request, filters, page.page_size)
+    counts = facets(organisation)
     return {
         "filters": filters,
         "items": page_obj,
+        "total": total,
+        "truncated": total > page_obj.paginator.count,
         "page_urls": {
             "previous": filters.url(page=page_obj.previous_page_number()) if page_obj.has_previous() else None,
             "next": filters.url(page=page_obj.next_page_number()) if page_obj.has_next() else None,
         },
-        "facets": _facet_links(facets(organisation), filters),
+        "facets": _facet_links(counts, filters),
         "scope_organisation": organisation,
         "list_columns": [_column(label, key, filters) for label, key in LIST_COLUMNS],
-        "active_filters": _active_filters(filters),
+        "active_filters": _active_filters(filters, counts),
         "export_urls": {kind: _with_param(filters, "export", kind) for kind in ("csv", "xlsx")},
         "api_url": "/api/catalogue/" + filters.url(),
     }
@@ -270,20 +307,19 @@ def _facet_links(counts: dict[str, list[dict]], filters: CatalogueFilters) -> di
     return {group: [link(group, entry) for entry in entries if entry["count"]] for group, entries in counts.items()}
 
 
-def _active_filters(filters: CatalogueFilters) -> list[dict]:
-    """Each active filter with a link that removes it."""
+def _active_filters(filters: CatalogueFilters, counts: dict[str, list[dict]]) -> list[dict]:
+    """Each active filter with a link that removes it; labels come from the cached facets."""
+    labels = {
+        (group, entry["id"]): entry["label"]
+        for group, entries in counts.items()
+        for parent in entries
+        for entry in [parent, *parent.get("children", [])]
+    }
     active = []
-    if filters.topic:
-        topic = Topic.objects.filter(pk=filters.topic).first()
-        active.append({"label": f"主题：{topic.name if topic else filters.topic}", "remove": filters.url(topic=None)})
-    if filters.organisation:
-        org = Organisation.objects.filter(pk=filters.organisation).first()
-        active.append(
-            {
-                "label": f"发布机构：{org.name if org else filters.organisation}",
-                "remove": filters.url(organisation=None),
-            }
-        )
+    for group, field, name in (("topics", "topic", "主题"), ("organisations", "organisation", "发布机构")):
+        if value := getattr(filters, field):
+            label = labels.get((group, value), str(value))
+            active.append({"label": f"{name}：{label}", "remove": filters.url(**{field: None})})
     if filters.genre:
         active.append({"label": f"体裁：{filters.genre}", "remove": filters.url(genre=None)})
     if filters.year:
@@ -342,9 +378,8 @@ def as_record(item: ArticlePage, request: HttpRequest | None) -> dict:
 
 
 def export_rows(request: HttpRequest):
-    site = Site.find_for_request(request)
     filters = CatalogueFilters.from_query(request.GET)
-    items = listing(filtered(catalogue_items(scope_organisation(site)), filters))
+    items = listing(filtered(catalogue_items(scope_organisation(request)), filters))
     for item in items.iterator(chunk_size=2000):
         record = as_record(item, request)
         yield [record[key] for _, key in EXPORT_COLUMNS]

@@ -36,6 +36,7 @@ def allocate_index_number(page) -> IndexNumber:
         raise AllocationError(f"“{page.title}”没有发布机构，无法分配索引号。")
     year = timezone.localtime(page.publication_date).year
     fmt = format_for(organisation)
+    category = _category_letter(page.topic_id)  # looked up before taking the lock, to hold it briefly
     with transaction.atomic():
         IndexSequence.objects.get_or_create(organisation=organisation, year=year)
         sequence = IndexSequence.objects.select_for_update().get(organisation=organisation, year=year)
@@ -46,7 +47,7 @@ def allocate_index_number(page) -> IndexNumber:
             org_code=organisation.index_code,
             year=year,
             serial=sequence.last_serial,
-            category=_category_letter(page.topic_id),
+            category=category,
         )
         return IndexNumber.objects.create(
             value=value, page=page, organisation=organisation, year=year, serial=sequence.last_serial, title=page.title

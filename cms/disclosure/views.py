@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-from wagtail.models import Site
 
-from .catalogue import (
-    MAX_PAGE_SIZE,
-    CatalogueFilters,
-    _int,
-    as_record,
-    catalogue_items,
-    filtered,
-    listing,
-    scope_organisation,
-)
+from .catalogue import MAX_PAGE_SIZE, CatalogueFilters, as_record, positive_int, results_page
 
 
 @require_GET
@@ -26,16 +15,14 @@ def catalogue_api(request: HttpRequest) -> JsonResponse:
     The portal answers for every organisation, a subsite for its own (as its
     catalogue page does). Malformed parameters are ignored, never an error.
     """
-    site = Site.find_for_request(request)
     filters = CatalogueFilters.from_query(request.GET)
-    page_size = min(_int(request.GET.get("page_size")) or 20, MAX_PAGE_SIZE)
-    paginator = Paginator(listing(filtered(catalogue_items(scope_organisation(site)), filters)), page_size)
-    page = paginator.get_page(filters.page)
+    page_size = min(positive_int(request.GET.get("page_size")) or 20, MAX_PAGE_SIZE)
+    page, _, total = results_page(request, filters, page_size)
     response = JsonResponse(
         {
-            "count": paginator.count,
+            "count": total,
             "page": page.number,
-            "pages": paginator.num_pages,
+            "pages": page.paginator.num_pages,
             "page_size": page_size,
             "results": [as_record(item, request) for item in page],
         },
