@@ -82,5 +82,31 @@ def publish_article(column: ColumnPage, title: str, when=None, **fields) -> Arti
 
 
 @pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A transactional database with what the migrations seed.
+
+    Django flushes the database after each transactional test, taking the rows
+    the migrations made (Wagtail's root page, root collection and locale, the
+    national topics, the 信息中心 group) with it. Recreate them as those
+    migrations do, so transactional tests see what a fresh install has.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    from sites.services import ensure_info_center_group
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    importlib.import_module("migrations.disclosure.0002_seed_national_topics").seed(apps, None)
+    ensure_info_center_group()
+
+
+@pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Secret-pass-2026")

@@ -16,28 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def wagtail_tree(transactional_db):
-    """Wagtail's root page, root collection and default locale, and our seed data.
-
-    The live server needs committed data, so these tests are transactional, and
-    Django flushes the database after each: the rows the migrations made are
-    gone for the next test. Recreate them as those migrations do.
-    """
-    import importlib
-
-    from django.apps import apps
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    from sites.services import ensure_info_center_group
-
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    importlib.import_module("migrations.disclosure.0002_seed_national_topics").seed(apps, None)
-    ensure_info_center_group()
+def _seeded(seeded_transactional_db):
+    """The live server needs committed data: every browser test is transactional."""
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,9 @@ lists only that department's items."""
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 # The live server runs in another thread, so data must be committed.
@@ -17,14 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NATIONAL_FORM = re.compile(r"^\d{9}/\d{4}-\d{5}$")  # 000014349/2017-00110 (DESIGN §3)
 CATALOGUE = "/zfxxgk/xxgkml/"
 DEPARTMENT_CATALOGUE = "/xxgk/xxgkml/"
-
-
-@pytest.fixture(autouse=True)
-def national_topics(wagtail_tree):
-    """The seeded 主题分类, again: a transactional test's flush removes the rows the
-    migration made, and the demo files its catalogue items under them."""
-    migration = importlib.import_module("migrations.disclosure.0002_seed_national_topics")
-    migration.seed(apps, None)
 
 
 def port_of(live_server) -> str:

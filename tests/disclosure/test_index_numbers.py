@@ -200,11 +200,13 @@ class TestAllocation:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL (CI runs it)")
-@pytest.mark.django_db(transaction=True)
-def test_sixteen_concurrent_publishers_get_gap_free_unique_numbers(make_organisation, make_site, topic):
+def test_sixteen_concurrent_publishers_get_gap_free_unique_numbers(
+    seeded_transactional_db, make_organisation, make_site
+):
     """16 threads publish at once for one organisation and year: serials 1..16, no gaps, no duplicates."""
     from sites.models import OrganisationKind, SiteType
 
+    topic = Topic.objects.get(parent=None, name="综合政务")
     organisation = make_organisation("并发测试机构", kind=OrganisationKind.PORTAL, index_code="000014349")
     site = make_site("www.example.gov.cn", SiteType.PORTAL, name="并发门户", organisation=organisation)
     column = column_of(site, "zcwj")
