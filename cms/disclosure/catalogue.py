@@ -33,7 +33,7 @@ DEFAULT_SORT = "published"
 MAX_PAGE_SIZE = 100
 # Deep OFFSET paging costs grow with the offset; past this many pages readers
 # narrow the filters (exports and the JSON endpoint's filters reach everything).
-MAX_PAGES = 500
+MAX_PAGES = 100
 FACET_CACHE_SECONDS = 300
 GENERATION_KEY = "disclosure:catalogue-generation"
 

@@ -233,3 +233,30 @@ class TestStandingPages:
     @pytest.mark.parametrize("slug", ["xxgkzn", "xxgkzd", "fdzdgknr", "xxgknb", "xxgkml"])
     def test_every_disclosure_page_renders(self, client, department, slug):
         assert client.get(f"/xxgk/{slug}/", HTTP_HOST=department.hostname).status_code == 200
+
+
+class TestCachedCounts:
+    def test_publishing_recounts_in_the_background_task(self, portal, catalogue, publish_policy):
+        from django.core.cache import cache
+
+        from cms.disclosure.catalogue import _cache_key, bump_generation
+        from cms.disclosure.tasks import warm_catalogue_facets
+
+        bump_generation()  # as a publish does
+        assert cache.get(_cache_key("facets", None)) is None
+        warm_catalogue_facets.call([portal.profile.organisation.pk])
+        years = {y["label"]: y["count"] for y in cache.get(_cache_key("facets", None))["years"]}
+        assert years == {"2019年": 1, "2018年": 2, "2016年": 1}
+        assert cache.get(_cache_key("facets", portal.profile.organisation)) is not None
+
+    def test_deep_pages_are_capped_with_a_note(self, client, portal, catalogue, monkeypatch):
+        from cms.disclosure import catalogue as module
+
+        page = column_of(portal, "zfxxgk").get_children().get(slug="xxgkml").specific
+        page.page_size = 1
+        page.save_revision().publish()
+        monkeypatch.setattr(module, "MAX_PAGES", 2)
+        response = client.get(f"{PORTAL_CATALOGUE}?page=4", HTTP_HOST=portal.hostname)
+        assert response.context["items"].number == 2
+        assert response.context["total"] == 4
+        assert "仅列出前 2 页" in response.content.decode()
