@@ -241,7 +241,9 @@ def _catalogue_metadata(page: ArticlePage, site: Site, article: dict, published:
     page.in_catalogue = True
     page.issuing_organisation = site.profile.organisation
     page.document_number = article.get("document_number", "")
-    page.date_formed = timezone.localtime(published).date()
+    # 成文日期 where the text states it (the signing date), else the publication date.
+    formed = article.get("date_formed")
+    page.date_formed = datetime.strptime(formed, "%Y-%m-%d").date() if formed else timezone.localtime(published).date()
     page.topic = Topic.objects.get(parent=None, name=TOPIC_BY_SITE.get(site_key, DEFAULT_TOPIC))
     page.genre = genre_from_title(article["title"])
     page.disclosure_term = DisclosureTerm.LONG_TERM
