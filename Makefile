@@ -42,6 +42,7 @@ lint: $(VENV)/.installed-test
 ## bench: print the benchmark figures (see docs/benchmarks.md)
 bench: $(VENV)/.installed-test
 	$(PY) bench/provision.py
+	$(PY) bench/catalogue.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache

@@ -37,38 +37,26 @@ from __future__ import annotations
 
 import difflib
 import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-# Only used when REDIS_URL is set: keep the benchmark's cache entries (facet
-# counts, Wagtail's site root paths) apart from those of any running instance.
-os.environ["CACHE_KEY_PREFIX"] = "bench-catalogue"
+import harness
 
-import django  # noqa: E402
+harness.setup("catalogue")
 
-django.setup()
-
-import wagtail  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, connections, reset_queries, transaction  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from wagtail.models import Locale, Page, Site  # noqa: E402
 
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
@@ -592,77 +580,22 @@ def print_rendering(before: list[Rendered], after: list[Rendered], cold: ColdFac
 # ---------------------------------------------------------------- machine, main
 
 
-def database_version() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version()")
-            version = cursor.fetchone()[0]
-            settings_ = []
-            for name in ("shared_buffers", "work_mem", "effective_cache_size", "synchronous_commit"):
-                cursor.execute(f"SHOW {name}")
-                settings_.append(f"{name}={cursor.fetchone()[0]}")
-            return f"{version}; {', '.join(settings_)}"
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version}"
-    return "version not looked up"
-
-
-def memory() -> str:
-    try:
-        return f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB"
-    except (ValueError, OSError, AttributeError):
-        return "unknown"
-
-
-def print_machine() -> None:
-    print("machine")
-    print(f"  python      {platform.python_version()} ({platform.python_implementation()})")
-    print(f"  django      {django.get_version()}   wagtail {wagtail.__version__}")
-    print(f"  database    {connection.vendor}: {database_version()}")
-    print(f"  cache       {settings.CACHES['default']['BACKEND']}")
-    print(f"  cpus        {os.cpu_count()}   memory {memory()}")
-    print(f"  platform    {platform.platform()}")
-    print()
-
-
-def timed(step: str, action: Callable[[], object]) -> object:
-    start = time.perf_counter()
-    result = action()
-    print(f"  ({step}: {time.perf_counter() - start:.1f} s)", file=sys.stderr)
-    return result
-
-
 def run() -> int:
-    print_machine()
-    cluster = timed("provision portal and department", build_cluster)
+    harness.print_machine()
+    cluster = harness.timed("provision portal and department", build_cluster)
     renders: list[list[Rendered]] = []
     for size in SIZES:
-        timed(f"insert catalogue items up to {size:,}", lambda size=size: grow_catalogue(cluster, size))
-        renders.append(timed(f"render at {size:,}", lambda: render_all(cluster)))
+        harness.timed(f"insert catalogue items up to {size:,}", lambda size=size: grow_catalogue(cluster, size))
+        renders.append(harness.timed(f"render at {size:,}", lambda: render_all(cluster)))
     cold = time_cold_facets()
     same = print_rendering(*renders, cold)
     # Last: the allocation's draft pages (in_catalogue, dated 2030–2032) must not
     # sit in the tables while the catalogue is measured.
-    _, allocation_ok = timed("allocation", lambda: run_allocation(cluster))
+    _, allocation_ok = harness.timed("allocation", lambda: run_allocation(cluster))
     if not allocation_ok:
         print("FAILED: index-number allocation left gaps or duplicates (see above)")
     return 0 if allocation_ok and same else 1
 
 
-def main() -> int:
-    setup_test_environment()
-    settings_dict = connection.settings_dict
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        # Never the real database, nor pytest's test_<name>, nor bench/provision.py's.
-        settings_dict["TEST"]["NAME"] = f"test_{settings_dict['NAME']}_catbench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.run_in_throwaway_database(run, "catbench"))

@@ -18,32 +18,20 @@ throwaway test database that is created first and destroyed at the end::
 from __future__ import annotations
 
 import difflib
-import os
-import platform
-import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
-# Only used when REDIS_URL is set: keep the benchmark's cache entries (Wagtail's
-# site root paths) apart from those of any running instance.
-os.environ["CACHE_KEY_PREFIX"] = "bench-provision"
+import harness
 
-import django  # noqa: E402
+harness.setup("provision")
 
-django.setup()
-
-import wagtail  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
@@ -173,26 +161,6 @@ def render_all(cluster: Cluster) -> list[Rendered]:
     return [render(client, label, site.hostname, path) for label, site, path in pages]
 
 
-def database_version() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version()")
-            return cursor.fetchone()[0]
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version}"
-    return "version not looked up"
-
-
-def print_machine() -> None:
-    print("machine")
-    print(f"  python      {platform.python_version()} ({platform.python_implementation()})")
-    print(f"  django      {django.get_version()}   wagtail {wagtail.__version__}")
-    print(f"  database    {connection.vendor}: {database_version()}")
-    print(f"  cpus        {os.cpu_count()}")
-    print(f"  platform    {platform.platform()}")
-    print()
-
-
 def span(values: list[int]) -> str:
     low, high = min(values), max(values)
     return str(low) if low == high else f"{low}–{high}"
@@ -252,24 +220,20 @@ def print_rendering(before: list[Rendered], after: list[Rendered], first: int, s
     return False
 
 
-def timed(step: str, action: Callable[[], None]) -> None:
-    start = time.perf_counter()
-    action()
-    print(f"  ({step}: {time.perf_counter() - start:.1f} s)", file=sys.stderr)
-
-
 def run() -> int:
-    print_machine()
+    harness.print_machine()
     cluster = Cluster()
     plan = site_plan()
 
-    timed(f"provision {FIRST_SITE_COUNT} sites", lambda: provision_until(cluster, plan, FIRST_SITE_COUNT))
+    harness.timed(f"provision {FIRST_SITE_COUNT} sites", lambda: provision_until(cluster, plan, FIRST_SITE_COUNT))
     portal, township = cluster.sites[0], cluster.sites[1]
     for column in (column_of(portal, "tzgg"), column_of(township, "gzdt")):
         publish_articles(column, ARTICLES_PER_COLUMN)
     before = render_all(cluster)
 
-    timed(f"provision up to {SECOND_SITE_COUNT} sites", lambda: provision_until(cluster, plan, SECOND_SITE_COUNT))
+    harness.timed(
+        f"provision up to {SECOND_SITE_COUNT} sites", lambda: provision_until(cluster, plan, SECOND_SITE_COUNT)
+    )
     after = render_all(cluster)
 
     print_provisioning(cluster)
@@ -277,20 +241,5 @@ def run() -> int:
     return 0 if independent else 1
 
 
-def main() -> int:
-    setup_test_environment()
-    settings_dict = connection.settings_dict
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        # Never the real database, and not pytest's test_<name> either, so a
-        # test run at the same time keeps its own database.
-        settings_dict["TEST"]["NAME"] = f"test_{settings_dict['NAME']}_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.run_in_throwaway_database(run, "bench"))
