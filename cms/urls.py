@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/catalogue/", catalogue_api, name="catalogue_api"),
+    path("", include("cms.content.feed_urls")),
+    path("", include("cms.content.article_urls")),
 ]
 
 if settings.DEBUG:

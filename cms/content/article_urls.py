@@ -1,0 +1,3 @@
+"""Article helpers served outside the page tree (view-count beacon)."""
+
+urlpatterns: list = []
