@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Site
 
 from .models import SiteProfile, SiteStatus
+from .themes import DEFAULT_THEME, current_theme
 
 
 def portal_site() -> Site | None:
@@ -30,6 +31,13 @@ class SiteStatusMiddleware:
         request.site_profile = (
             SiteProfile.objects.select_related("organisation").filter(site=site).first() if site else None
         )
+        token = current_theme.set(request.site_profile.theme if request.site_profile else DEFAULT_THEME)
+        try:
+            return self.respond(request, site)
+        finally:
+            current_theme.reset(token)
+
+    def respond(self, request: HttpRequest, site: Site | None) -> HttpResponse:
         profile = request.site_profile
         if profile is None or profile.is_open or request.path.startswith(settings.SITE_STATUS_EXEMPT_PREFIXES):
             return self.get_response(request)

@@ -6,10 +6,17 @@ what a government site must carry (网站标识码, 备案号, 主办单位 …)
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
 
 
 class OrganisationKind(models.TextChoices):
@@ -118,3 +125,88 @@ class SiteProfile(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == SiteStatus.OPEN
+
+
+def _relative_luminance(hex_colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG 2.1 contrast ratio of white text on this colour."""
+    return 1.05 / (_relative_luminance(hex_colour) + 0.05)
+
+
+def validate_primary_colour(value: str) -> None:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value or ""):
+        raise ValidationError("颜色应写成 #RRGGBB，如 #B5121B。")
+    ratio = contrast_with_white(value)
+    if ratio < 4.5:  # WCAG 2.1 AA for normal text: the header's white text sits on it
+        raise ValidationError(f"该颜色上的白色文字对比度仅 {ratio:.1f}:1，不足 4.5:1（WCAG 2.1 AA），请选更深的颜色。")
+
+
+@register_setting(icon="image")
+class SiteAppearance(ClusterableModel, BaseSiteSetting):
+    """What a site's own admins may change about its look (not its identity)."""
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="网站标志（徽标）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    banner = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="首页横幅",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    banner_alt = models.CharField("横幅替代文字", max_length=200, blank=True)
+    primary_colour = models.CharField(
+        "主色调",
+        max_length=7,
+        blank=True,
+        validators=[validate_primary_colour],
+        help_text="留空则使用主题颜色；如 #B5121B。",
+    )
+    sponsor_line = models.CharField(
+        "主办单位行",
+        max_length=200,
+        blank=True,
+        help_text="页脚主办/承办说明，留空则显示“主办单位：<子站档案中的主办单位>”。",
+    )
+
+    panels = [
+        FieldPanel("logo"),
+        FieldPanel("banner"),
+        FieldPanel("banner_alt"),
+        FieldPanel("primary_colour"),
+        FieldPanel("sponsor_line"),
+        InlinePanel("footer_links", heading="页脚链接", label="链接"),
+    ]
+
+    class Meta:
+        verbose_name = "网站外观"
+
+    def clean(self) -> None:
+        if self.banner_id and not self.banner_alt.strip():
+            raise ValidationError({"banner_alt": "设置了首页横幅时必须填写替代文字。"})
+
+
+class FooterLink(Orderable):
+    appearance = ParentalKey(SiteAppearance, on_delete=models.CASCADE, related_name="footer_links")
+    title = models.CharField("名称", max_length=50)
+    url = models.URLField("链接")
+
+    panels = [FieldPanel("title"), FieldPanel("url")]
+
+    def __str__(self) -> str:
+        return self.title

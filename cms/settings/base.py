@@ -65,9 +65,16 @@ WSGI_APPLICATION = "cms.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "themes" / "base" / "templates"],
-        "APP_DIRS": True,
+        "DIRS": [],
+        "APP_DIRS": False,
         "OPTIONS": {
+            # Site themes first (sites/themes.py), then the apps' own templates (admin).
+            "loaders": [
+                (
+                    "sites.themes.CachedThemeLoader",
+                    ["sites.themes.ThemeLoader", "django.template.loaders.app_directories.Loader"],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
@@ -132,7 +139,9 @@ USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 
-STATICFILES_DIRS = [BASE_DIR / "themes" / "base" / "static"]
+# Every theme's static folder; themes other than base namespace their files
+# (themes/<name>/static/<name>/…) so they never shadow each other.
+STATICFILES_DIRS = sorted(path for path in (BASE_DIR / "themes").glob("*/static") if path.is_dir())
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

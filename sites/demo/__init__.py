@@ -182,6 +182,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
                     police_record_number="皖公网安备 34180202000001号",
                     contact_address="安徽省宣城市宣州区",
                     contact_phone=spec.phone,
+                    theme="township" if spec.site_type == SiteType.TOWNSHIP else "base",
                 )
             )
             counts["sites"] += 1

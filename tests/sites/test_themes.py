@@ -1,0 +1,133 @@
+"""Themes and page chrome: each site renders through its theme, falling back to base."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sites.models import FooterLink, SiteAppearance, validate_primary_colour
+from sites.services import close_subsite
+
+TOWNSHIP_MARK = "宣州区人民政府网站群"  # only the township theme's header says this
+
+
+@pytest.fixture
+def green_township(township):
+    township.profile.theme = "township"
+    township.profile.save()
+    return township
+
+
+class TestThemeResolution:
+    def test_a_site_renders_its_themes_overrides(self, client, portal, green_township):
+        township_html = client.get("/", HTTP_HOST=green_township.hostname).content.decode()
+        assert TOWNSHIP_MARK in township_html
+        assert "township/theme.css" in township_html
+        portal_html = client.get("/", HTTP_HOST=portal.hostname).content.decode()
+        assert TOWNSHIP_MARK not in portal_html
+        assert "township/theme.css" not in portal_html
+
+    def test_templates_the_theme_does_not_override_come_from_base(self, client, green_township):
+        response = client.get("/zfxxgk/xxgkml/", HTTP_HOST=green_township.hostname)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "catalogue-table" in html  # base theme's catalogue template
+        assert TOWNSHIP_MARK in html  # inside the township theme's header
+
+    def test_themes_never_mix_in_the_template_cache(self, client, portal, green_township):
+        for _ in range(2):
+            assert TOWNSHIP_MARK not in client.get("/", HTTP_HOST=portal.hostname).content.decode()
+            assert TOWNSHIP_MARK in client.get("/", HTTP_HOST=green_township.hostname).content.decode()
+
+    def test_error_and_status_pages_are_themed(self, client, portal, green_township):
+        not_found = client.get("/no-such-page/", HTTP_HOST=green_township.hostname)
+        assert not_found.status_code == 404
+        assert "您访问的页面不存在" in not_found.content.decode()
+        assert TOWNSHIP_MARK in not_found.content.decode()
+        close_subsite(green_township, notice="本站已并入门户网站。")
+        closed = client.get("/", HTTP_HOST=green_township.hostname)
+        assert closed.status_code == 410
+        assert "township/theme.css" in closed.content.decode()
+
+
+class TestFooter:
+    def test_footer_carries_the_government_website_marks(self, client, portal, township):
+        profile = township.profile
+        profile.icp_number = "皖ICP备05000000号"
+        profile.police_record_number = "皖公网安备 34180202000001号"
+        profile.save()
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        assert f"主办单位：{profile.sponsor}" in html
+        assert "网站标识码：3418020001" in html
+        assert '<a href="https://beian.miit.gov.cn/" rel="noopener">皖ICP备05000000号</a>' in html
+        assert "皖公网安备 34180202000001号" in html
+        assert 'aria-label="党政机关网站标识"' in html
+        assert ">网站地图</a>" in html
+        assert "errorInfo_querySiteById.action?siteCode=3418020001" in html
+        assert ">我为政府网站找错</a>" in html
+
+
+class TestAppearanceSettings:
+    def test_site_admins_colour_links_and_sponsor_line_show_on_their_site_only(self, client, portal, township):
+        appearance = SiteAppearance.for_site(township)
+        appearance.primary_colour = "#1D4E89"
+        appearance.sponsor_line = "主办：水阳镇人民政府　承办：水阳镇党政办"
+        appearance.save()
+        FooterLink.objects.create(appearance=appearance, title="安徽省人民政府", url="https://www.ah.gov.cn/")
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        assert "--primary: #1D4E89" in html
+        assert "主办：水阳镇人民政府　承办：水阳镇党政办" in html
+        assert '<a href="https://www.ah.gov.cn/">安徽省人民政府</a>' in html
+        assert "#1D4E89" not in client.get("/", HTTP_HOST=portal.hostname).content.decode()
+
+    def test_editing_the_settings_shows_at_once(self, client, township):
+        client.get("/", HTTP_HOST=township.hostname)  # cache the appearance
+        appearance = SiteAppearance.for_site(township)
+        appearance.sponsor_line = "新的主办单位行"
+        appearance.save()
+        assert "新的主办单位行" in client.get("/", HTTP_HOST=township.hostname).content.decode()
+
+    def test_the_chrome_costs_no_query_once_cached(self, client, township):
+        client.get("/", HTTP_HOST=township.hostname)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/", HTTP_HOST=township.hostname)
+        assert not [q for q in queries.captured_queries if "sites_siteappearance" in q["sql"]]
+
+    @pytest.mark.parametrize(
+        ("colour", "message"),
+        [("red", "#RRGGBB"), ("#12345", "#RRGGBB"), ("#F5D76E", "对比度"), ("#FFFFFF", "对比度")],
+    )
+    def test_colours_must_be_hex_and_keep_white_text_readable(self, colour, message):
+        with pytest.raises(ValidationError, match=message):
+            validate_primary_colour(colour)
+
+    @pytest.mark.parametrize("colour", ["#B5121B", "#1D6B3A", "#000000"])
+    def test_dark_colours_pass(self, colour):
+        validate_primary_colour(colour)
+
+
+class TestElderlyMode:
+    def test_toggle_sets_a_cookie_and_returns_to_the_page(self, client, township):
+        response = client.get("/a11y/elderly/?on=1&next=/tzgg/", HTTP_HOST=township.hostname)
+        assert response.status_code == 302
+        assert response["Location"] == "/tzgg/"
+        assert response.cookies["elderly"].value == "1"
+        html = client.get("/tzgg/", HTTP_HOST=township.hostname).content.decode()
+        assert '<html lang="zh-CN" class="elderly">' in html
+        assert "退出长者模式" in html
+
+    def test_turning_it_off(self, client, township):
+        client.cookies["elderly"] = "1"
+        client.get("/a11y/elderly/?on=0&next=/", HTTP_HOST=township.hostname)
+        assert '<html lang="zh-CN">' in client.get("/", HTTP_HOST=township.hostname).content.decode()
+
+    @pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/", "javascript:alert(1)"])
+    def test_never_redirects_off_site(self, client, township, target):
+        response = client.get("/a11y/elderly/", {"on": "1", "next": target}, HTTP_HOST=township.hostname)
+        assert response["Location"] == "/"
+
+    def test_the_control_is_a_plain_link_on_every_page(self, client, township):
+        html = client.get("/gzdt/", HTTP_HOST=township.hostname).content.decode()
+        assert '<a href="/a11y/elderly/?on=1&amp;next=/gzdt/">长者模式</a>' in html
