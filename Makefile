@@ -29,8 +29,13 @@ setup: $(VENV)/.installed
 demo: setup
 	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py load_demo --port $(PORT)
 
+# axe-core for the accessibility tests (npm); without npm those tests skip, except in CI.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the axe accessibility tests will be skipped"; fi
+
 ## test: install the test requirements, lint, and run the whole suite
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
