@@ -19,6 +19,6 @@ class SitesConfig(AppConfig):
     verbose_name = "站群"
 
     def ready(self) -> None:
-        from . import appearance  # noqa: F401 - registers the cache invalidation handlers
+        from . import appearance, cache_invalidation  # noqa: F401 - register their signal handlers
 
         post_migrate.connect(_ensure_info_center_group, sender=self)

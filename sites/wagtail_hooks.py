@@ -11,7 +11,15 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import Organisation, SiteProfile, SiteStatus
+from .page_cache import mark_cacheable
 from .views import CloseSubsiteView, MaintenanceView, ProvisionSubsiteView, ReopenSubsiteView
+
+
+@hooks.register("before_serve_page")
+def cache_public_pages(page, request, serve_args, serve_kwargs):
+    # Only anonymous readers of pages without view restrictions share a cache.
+    if not request.user.is_authenticated and not page.get_view_restrictions():
+        mark_cacheable(request)
 
 
 @hooks.register("register_log_actions")

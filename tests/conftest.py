@@ -15,6 +15,15 @@ from sites.services import SubsiteRequest, provision_subsite
 _serial = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages and counts of one
+    test's database must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_organisation(db):
     def make(name: str | None = None, kind: str = OrganisationKind.DEPARTMENT, **fields) -> Organisation:

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security headers: a cached page is served with no database query.
+    "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +158,21 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Paths a closed or maintained subsite still serves: the admin (so the info
 # center can reopen it), static files and media.
 SITE_STATUS_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
+# Anonymous page cache (sites/page_cache.py): how long an entry may live, and
+# paths never cached.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/", "/a11y/")
+
+# Front proxy purges (Varnish/nginx HTTP PURGE) on publish and unpublish, when
+# FRONTEND_CACHE_URL is set; Wagtail's frontend_cache app sends them.
+if os.environ.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        }
+    }
+
 # Seconds a client should wait before retrying a site under maintenance (503).
 SITE_MAINTENANCE_RETRY_AFTER = int(os.environ.get("SITE_MAINTENANCE_RETRY_AFTER", "3600"))
 
