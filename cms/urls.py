@@ -5,13 +5,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.disclosure.views import catalogue_api
-from sites.reader import toggle_elderly_mode
+from sites.reader import site_map, toggle_elderly_mode
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/catalogue/", catalogue_api, name="catalogue_api"),
     path("a11y/elderly/", toggle_elderly_mode, name="elderly_mode"),
+    path("wzdt/", site_map, name="site_map"),
     path("", include("cms.content.feed_urls")),
     path("", include("cms.content.article_urls")),
 ]

@@ -64,7 +64,7 @@ class TestFooter:
         assert '<a href="https://beian.miit.gov.cn/" rel="noopener">皖ICP备05000000号</a>' in html
         assert "皖公网安备 34180202000001号" in html
         assert 'aria-label="党政机关网站标识"' in html
-        assert ">网站地图</a>" in html
+        assert '<a href="/wzdt/">网站地图</a>' in html
         assert "errorInfo_querySiteById.action?siteCode=3418020001" in html
         assert ">我为政府网站找错</a>" in html
 
@@ -131,3 +131,17 @@ class TestElderlyMode:
     def test_the_control_is_a_plain_link_on_every_page(self, client, township):
         html = client.get("/gzdt/", HTTP_HOST=township.hostname).content.decode()
         assert '<a href="/a11y/elderly/?on=1&amp;next=/gzdt/">长者模式</a>' in html
+
+
+class TestSiteMap:
+    def test_lists_the_sites_columns_and_standing_pages_not_its_items(self, client, township):
+        from ..conftest import column_of, publish_article
+
+        publish_article(column_of(township, "gzdt"), "一条动态")
+        response = client.get("/wzdt/", HTTP_HOST=township.hostname)
+        assert response.status_code == 200
+        html = response.content.decode()
+        for title in ("工作动态", "政府信息公开", "政府信息公开目录", "政府信息公开指南"):
+            assert f">{title}</a>" in html
+        assert "一条动态" not in html
+        assert '<a href="/wzdt/">网站地图</a>' in html
