@@ -48,6 +48,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/provision.py
 	$(PY) bench/catalogue.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache

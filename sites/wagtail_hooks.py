@@ -17,8 +17,10 @@ from .views import CloseSubsiteView, MaintenanceView, ProvisionSubsiteView, Reop
 
 @hooks.register("before_serve_page")
 def cache_public_pages(page, request, serve_args, serve_kwargs):
-    # Only anonymous readers of pages without view restrictions share a cache.
-    if not request.user.is_authenticated and not page.get_view_restrictions():
+    # Only anonymous readers share a cache. A restricted page shows anonymous
+    # readers only its login redirect or password form, which sets the CSRF
+    # cookie, and responses that set cookies are never stored.
+    if not request.user.is_authenticated:
         mark_cacheable(request)
 
 
