@@ -52,6 +52,14 @@ class TestThemeResolution:
         assert "township/theme.css" in closed.content.decode()
 
 
+class TestTemplates:
+    def test_no_template_source_leaks_into_pages(self, client, portal, township):
+        for site in (portal, township):
+            for path in ("/", "/tzgg/", "/wzdt/", "/zfxxgk/xxgkml/", "/no-such-page/"):
+                html = client.get(path, HTTP_HOST=site.hostname).content.decode()
+                assert "{#" not in html and "{%" not in html and "{{" not in html, (site, path)
+
+
 class TestFooter:
     def test_footer_carries_the_government_website_marks(self, client, portal, township):
         profile = township.profile
