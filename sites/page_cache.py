@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
+from cms import cache_generation
+
 GENERATION_KEY = "pagecache:generation"
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
@@ -25,10 +27,7 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary")
 
 
 def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+    cache_generation.bump(GENERATION_KEY)
 
 
 def mark_cacheable(request: HttpRequest) -> None:
@@ -47,7 +46,7 @@ def _cache_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    generation = cache_generation.current(GENERATION_KEY)
     variant = "elderly" if request.COOKIES.get("elderly") == "1" else "standard"
     digest = hashlib.sha256(f"{host}|{request.get_full_path()}|{variant}".encode()).hexdigest()
     return f"pagecache:{generation}:{digest}"

@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from cms import cache_generation
 from cms.content.models import ArticlePage
 from sites.models import Organisation, SiteType
 
@@ -165,11 +166,8 @@ def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
 
 
 def bump_generation() -> None:
-    """Invalidate cached facet counts: call whenever a catalogue item changes."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    """Retire cached counts and totals: call whenever a catalogue item changes."""
+    cache_generation.bump(GENERATION_KEY)
 
 
 def facets(organisation: Organisation | None) -> dict[str, list[dict]]:
@@ -252,7 +250,7 @@ def results_page(request: HttpRequest, filters: CatalogueFilters, page_size: int
 
 
 def _cache_key(kind: str, organisation: Organisation | None, extra: str = "") -> str:
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    generation = cache_generation.current(GENERATION_KEY)
     return f"disclosure:{kind}:{organisation.pk if organisation else 'all'}:{generation}:{extra}"
 
 
