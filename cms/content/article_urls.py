@@ -1,3 +1,10 @@
 """Article helpers served outside the page tree (view-count beacon)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .article_views import view_count
+
+# Under /api/, which the anonymous page cache never stores (PAGE_CACHE_EXEMPT_PREFIXES).
+urlpatterns = [
+    path("api/views/<int:page_id>/", view_count, name="article_view_count"),
+]

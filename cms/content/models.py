@@ -305,3 +305,6 @@ class HomeBlock(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = "首页栏目区块"
+
+
+from .counters import PageViewCount  # noqa: E402, F401  (registers the model with the content app)
