@@ -164,9 +164,13 @@ BLUEPRINTS: dict[str, Blueprint] = {bp.site_type: bp for bp in (PORTAL, TOWNSHIP
 
 # Per-site editorial groups. Page permissions are Wagtail's (add/change/publish
 # …) granted on the site's root page only, so they reach that subtree alone.
+# 编辑 write and submit; 审核 (初审) and 领导 (终审/保密审查) act in the site's
+# review workflow; 站点管理员 keeps the site's columns and settings (never accounts).
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("editor", "编辑", ("add_page", "change_page")),
     RoleSpec("reviewer", "审核", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
+    RoleSpec("leader", "领导", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
+    RoleSpec("site_admin", "站点管理员", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
 )
 
 
