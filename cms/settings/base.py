@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "cms.content",
     "cms.disclosure",
     "sites",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -95,6 +96,7 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "search": "migrations.search",
 }
 
 DATABASES = {
@@ -184,3 +186,9 @@ LOGGING = {
     # Per-task and per-page chatter from background work and page creation.
     "loggers": {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch")},
 }
+
+# Public search (search/): "database" (PostgreSQL tsvector / SQLite FTS5) or
+# "elasticsearch" (ELASTICSEARCH_URL, index alias ELASTICSEARCH_INDEX).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
