@@ -3,6 +3,7 @@ becomes a valid query: unknown values are dropped, never an error."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +33,12 @@ ALLOWED_TEXT = {
     "validity": set(Validity.values),
     "type": set(ContentType.values),
 }
+
+
+def _clean_text(value: str | None) -> str:
+    """Whitespace collapsed, control characters (NUL…) dropped, at most MAX_QUERY_LENGTH characters."""
+    printable = "".join(ch for ch in (value or "") if unicodedata.category(ch) != "Cc" or ch.isspace())
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
 def _positive_int(value: str | None, upper: int = 2**31 - 1) -> int | None:
@@ -79,7 +86,7 @@ class SearchParams:
                 filters[name] = number
         scope = params.get("scope")
         return cls(
-            q=" ".join((params.get("q") or "").split())[:MAX_QUERY_LENGTH],
+            q=_clean_text(params.get("q")),
             scope=scope if scope in ("site", "all") else default_scope,
             filters=filters,
             date_from=_date(params.get("from")),
@@ -87,8 +94,8 @@ class SearchParams:
             sort="date" if params.get("sort") == "date" else "relevance",
             page=min(_positive_int(params.get("page")) or 1, MAX_PAGES),
             catalogue=params.get("catalogue") == "1",
-            index_number=(params.get("index_number") or "").strip()[:MAX_QUERY_LENGTH],
-            document_number=(params.get("document_number") or "").strip()[:MAX_QUERY_LENGTH],
+            index_number=_clean_text(params.get("index_number")),
+            document_number=_clean_text(params.get("document_number")),
         )
 
     def as_params(self, **changes) -> dict[str, str]:
