@@ -3,7 +3,7 @@
 Derived data: ``python manage.py rebuild_search_index`` recreates it from the
 page tree at any time. The ``*_terms`` columns hold pre-segmented text
 (search/analysis.py); PostgreSQL keeps a weighted ``tsvector`` of them under a
-GIN index, SQLite an FTS5 table fed by triggers (see the migration).
+GIN index, SQLite an FTS5 table fed by triggers (see the migrations).
 """
 
 from __future__ import annotations
@@ -50,7 +50,11 @@ class SearchEntry(models.Model):
     title_terms = models.TextField(blank=True)
     summary_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
-    vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only
+    # PostgreSQL only: ``vector`` (title A, summary B, body C) is what matches;
+    # ``head_vector`` (title and summary) is what ranks — small enough to stay
+    # uncompressed in the row, so ranking thousands of matches stays cheap.
+    vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
 
     indexed_at = models.DateTimeField(auto_now=True)
 

@@ -1,10 +1,10 @@
 """The embedded backend: the cluster's own database.
 
 PostgreSQL: a weighted ``tsvector`` (title A, summary B, body C) of the
-pre-segmented terms under a GIN index, ranked with ``ts_rank_cd`` (cover
-density, so adjacent terms beat scattered ones); facets in one GROUPING SETS
-query. SQLite: an FTS5 table kept in step by triggers, ranked with bm25 using
-the same weights.
+pre-segmented terms under a GIN index matches; ``ts_rank_cd`` (cover density,
+so adjacent terms beat scattered ones) over the title and summary ranks; the
+total and every facet come from one GROUPING SETS query. SQLite: an FTS5
+table kept in step by triggers, ranked with bm25 (title > summary > body).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ HIT_FIELDS = (
     "document_number",
     "organisation_id",
 )
-# ts_rank_cd weights for D, C, B, A: body 0.2, summary 0.5, title 1.0.
+# ts_rank_cd weights for D, C, B, A (title 1.0, summary 0.5), over head_vector:
+# a match in the body only ranks 0, and newer items come first among those.
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 # bm25 weights per FTS5 column (title, summary, body).
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
@@ -87,16 +88,20 @@ class DatabaseBackend:
                 entries,
                 update_conflicts=True,
                 unique_fields=["page"],
-                update_fields=[f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("page", "vector")],
+                update_fields=[
+                    f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("page", "vector", "head_vector")
+                ],
             )
             if self.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "UPDATE search_searchentry SET vector ="
+                        "UPDATE search_searchentry"
+                        " SET head_vector = computed.head, vector = computed.head || computed.body FROM ("
+                        " SELECT page_id AS id,"
                         " setweight(to_tsvector('simple', title_terms), 'A')"
-                        " || setweight(to_tsvector('simple', summary_terms), 'B')"
-                        " || setweight(to_tsvector('simple', body_terms), 'C')"
-                        " WHERE page_id = ANY(%s)",
+                        " || setweight(to_tsvector('simple', summary_terms), 'B') AS head,"
+                        " setweight(to_tsvector('simple', body_terms), 'C') AS body"
+                        " FROM search_searchentry WHERE page_id = ANY(%s)) computed WHERE page_id = computed.id",
                         [[entry.page_id for entry in entries]],
                     )
         return len(entries)
@@ -116,21 +121,33 @@ class DatabaseBackend:
     # --- reading ------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:
+        with transaction.atomic():
+            if query.parsed and self.vendor == "postgresql":
+                # PostgreSQL's planner does not count the cost of reading each
+                # row's tsvector, and picks a sequential or B-tree scan for common
+                # words that is 3–6× slower than the GIN bitmap (docs/search.md).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            return self._search(query)
+
+    def _search(self, query: SearchQuery) -> SearchResults:
         entries = self._filtered(query)
         if query.parsed:
             matched, rank = self._match(entries, query)
         else:
             matched, rank = entries, None
-        total = matched.count()
-        facets = self._facets(matched) if total else {f: [] for f in FACETS}
+        total, facets = self._count_and_facets(matched)
         if rank is not None and query.sort == "relevance":
             ordered = matched.extra(select={"score": rank[0]}, select_params=rank[1]).order_by(
                 "-score", "-publication_date", "-page_id"
             )
         else:
             ordered = matched.order_by("-publication_date", "-page_id")
-        rows = ordered.values(*HIT_FIELDS, *(("score",) if rank is not None and query.sort == "relevance" else ()))
-        hits = [Hit(**row) for row in rows[query.offset : query.offset + query.limit]]
+        # The page of ids first, then their display fields: sorting thousands of
+        # matches with their (large) text alongside would read all of it.
+        page_ids = list(ordered.values_list("page_id", flat=True)[query.offset : query.offset + query.limit])
+        rows = {row["page_id"]: row for row in SearchEntry.objects.filter(page_id__in=page_ids).values(*HIT_FIELDS)}
+        hits = [Hit(**rows[page_id]) for page_id in page_ids if page_id in rows]
         return SearchResults(hits=hits, total=total, facets=facets)
 
     def _filtered(self, query: SearchQuery) -> QuerySet[SearchEntry]:
@@ -155,49 +172,63 @@ class DatabaseBackend:
             matched = entries.extra(where=["vector @@ to_tsquery('simple', %s)"], params=[tsquery])
             # Whole query in the title ranks above everything else.
             rank = (
-                f"ts_rank_cd('{PG_WEIGHTS}', vector, to_tsquery('simple', %s))"
+                f"ts_rank_cd('{PG_WEIGHTS}', head_vector, to_tsquery('simple', %s))"
                 " + CASE WHEN position(%s in lower(title)) > 0 THEN 1.0 ELSE 0 END",
                 [tsquery, query.parsed.text.lower()],
             )
             return matched, rank
         match = _fts_match(query)
-        ids = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
-        matched = entries.extra(where=[f"page_id IN ({ids})"], params=[match])
+        # Joined, not a subquery per row: SQLite then drives the query from the FTS index.
+        matched = entries.extra(
+            tables=["search_entry_fts"],
+            where=["search_entry_fts.rowid = search_searchentry.page_id", "search_entry_fts MATCH %s"],
+            params=[match],
+        )
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         # bm25 is lower for better matches; negate so higher is better, as on PostgreSQL.
         rank = (
-            f"(SELECT -bm25(search_entry_fts, {weights}) FROM search_entry_fts"
-            " WHERE search_entry_fts MATCH %s AND rowid = search_searchentry.page_id)"
-            " + CASE WHEN instr(lower(title), %s) > 0 THEN 100.0 ELSE 0 END",
-            [match, query.parsed.text.lower()],
+            f"-bm25(search_entry_fts, {weights}) + CASE WHEN instr(lower(title), %s) > 0 THEN 100.0 ELSE 0 END",
+            [query.parsed.text.lower()],
         )
         return matched, rank
 
-    def _facets(self, matched: QuerySet[SearchEntry]) -> dict[str, list[tuple[str | int, int]]]:
+    def _count_and_facets(self, matched: QuerySet[SearchEntry]) -> tuple[int, dict[str, list[tuple[str | int, int]]]]:
+        """The number of matches and each facet's counts (largest first, at most FACET_LIMIT values)."""
         facets: dict[str, list[tuple[str | int, int]]] = {name: [] for name in FACETS}
+        columns = [FACET_COLUMNS[name] for name in FACETS]
         if self.vendor == "postgresql":
-            sql, params = matched.values("page_id").query.sql_with_params()
-            columns = ", ".join(FACET_COLUMNS[name] for name in FACETS)
-            sets = ", ".join(f"({FACET_COLUMNS[name]})" for name in FACETS)
+            # One pass over the matches: a grouping set per facet, and () for the total.
+            sql, params = matched.values(*columns).query.sql_with_params()
+            listed = ", ".join(columns)
+            sets = ", ".join(f"({column})" for column in columns)
+            total = 0
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT {columns}, GROUPING({columns}), count(*) FROM search_searchentry"
-                    f" WHERE page_id IN ({sql}) GROUP BY GROUPING SETS ({sets})",
+                    f"SELECT {listed}, GROUPING({listed}), count(*) FROM ({sql}) matched"
+                    f" GROUP BY GROUPING SETS ({sets}, ())",
                     params,
                 )
                 for row in cursor.fetchall():
                     values, grouping, count = row[: len(FACETS)], row[len(FACETS)], row[-1]
+                    if grouping == (1 << len(FACETS)) - 1:
+                        total = count
+                        continue
                     # GROUPING() sets a bit for each column NOT in the set; the one clear bit names the facet.
                     for position, name in enumerate(FACETS):
                         in_set = not grouping & (1 << (len(FACETS) - 1 - position))
                         if in_set and values[position] not in (None, ""):
                             facets[name].append((values[position], count))
         else:
-            for name in FACETS:
-                column = FACET_COLUMNS[name]
+            total = matched.count()
+            for name, column in zip(FACETS, columns, strict=True):
+                if not total:
+                    break
                 rows = matched.exclude(**{f"{column}__isnull": True}).values_list(column).annotate(n=Count("pk"))
                 facets[name] = [(value, n) for value, n in rows if value not in (None, "")]
-        return {name: sorted(values, key=lambda v: (-v[1], str(v[0])))[:FACET_LIMIT] for name, values in facets.items()}
+        ordered = {
+            name: sorted(values, key=lambda v: (-v[1], str(v[0])))[:FACET_LIMIT] for name, values in facets.items()
+        }
+        return total, ordered
 
 
 def _tsquery(query: SearchQuery) -> str:
