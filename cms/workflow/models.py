@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
-from wagtail.models import Task
+from wagtail.models import AbstractGroupApprovalTask, Task
 
 
 class Severity(models.TextChoices):
@@ -120,6 +120,33 @@ class AutoCheckTask(Task):
     @classmethod
     def get_description(cls) -> str:
         return "检查敏感词、规范用语、错别字、链接、无障碍、公开目录字段和发布日期；有禁止项时自动退回。"
+
+
+class ReviewTask(AbstractGroupApprovalTask):
+    """初审 / 终审: Wagtail's group approval, which never shows reviewers an unchecked revision.
+
+    Wagtail resumes a rejected workflow at the rejecting step, and a reviewer may
+    edit during review; either way the revision now under review may never have
+    been checked. Then the 自动检查 task runs again first (and, if it passes,
+    the workflow comes back to this step).
+    """
+
+    class Meta:
+        verbose_name = "审核（未检查的版本先自动检查）"
+        verbose_name_plural = "审核（未检查的版本先自动检查）"
+
+    def start(self, workflow_state, user=None):
+        from .services import auto_check_task
+
+        revision = workflow_state.content_object.get_latest_revision()
+        check = auto_check_task()
+        if check.active and not CheckReport.objects.filter(revision=revision).exists():
+            return check.start(workflow_state, user=user)
+        return super().start(workflow_state, user=user)
+
+    @classmethod
+    def get_description(cls) -> str:
+        return "所选用户组的成员审核；提交的版本未经自动检查时先自动检查。"
 
 
 class CheckReport(models.Model):

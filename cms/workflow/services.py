@@ -16,12 +16,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import GroupApprovalTask, Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowTask
 
 from cms.content.models import ColumnPage, ColumnType
 
 from .checks import Finding, check_page, invalidate_matcher
-from .models import AutoCheckTask, CheckReport, EmergencyPublication, ProtectedTerm, SensitiveWord, Severity, TypoPair
+from .models import (
+    AutoCheckTask,
+    CheckReport,
+    EmergencyPublication,
+    ProtectedTerm,
+    ReviewTask,
+    SensitiveWord,
+    Severity,
+    TypoPair,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +93,7 @@ def ensure_site_workflows(site: Site) -> dict[str, Workflow]:
     if missing:
         raise WorkflowSetupError(f"站点“{site.site_name}”缺少用户组：{'、'.join(missing)}，无法建立审核流程。")
     check = auto_check_task()
-    tasks: dict[str, GroupApprovalTask] = {}
+    tasks: dict[str, ReviewTask] = {}
     workflows: dict[str, Workflow] = {}
     for kind, (title, steps) in WORKFLOW_KINDS.items():
         workflow, created = Workflow.objects.get_or_create(name=f"{site.site_name}·{title}")
@@ -94,7 +103,7 @@ def ensure_site_workflows(site: Site) -> dict[str, Workflow]:
         step_tasks = [check]
         for step, label in steps:
             if step not in tasks:
-                tasks[step], task_created = GroupApprovalTask.objects.get_or_create(name=f"{site.site_name}·{step}")
+                tasks[step], task_created = ReviewTask.objects.get_or_create(name=f"{site.site_name}·{step}")
                 if task_created:
                     tasks[step].groups.set([groups[label]])
             step_tasks.append(tasks[step])
@@ -229,7 +238,7 @@ def reviewing_groups(page: Page) -> list[Group]:
     workflow = page.get_workflow()
     if workflow is None:
         return []
-    return list(Group.objects.filter(groupapprovaltask__workflow_tasks__workflow=workflow).distinct())
+    return list(Group.objects.filter(reviewtask__workflow_tasks__workflow=workflow).distinct())
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from wagtail.models import GroupApprovalTask, Page, WorkflowPage
+from wagtail.models import Page, WorkflowPage
 
-from cms.workflow.models import AutoCheckTask
+from cms.workflow.models import AutoCheckTask, ReviewTask
 from cms.workflow.services import WorkflowSetupError, ensure_site_workflows
 from tests.conftest import column_of
 
@@ -20,7 +20,7 @@ def test_a_new_site_has_the_full_workflow_on_its_root(department):
     workflow = department.root_page.get_workflow()
     assert workflow.name == "宣州区教育局·标准审核（初审、终审）"
     assert task_names(workflow) == ["自动检查", "宣州区教育局·初审", "宣州区教育局·终审/保密审查"]
-    first, final = GroupApprovalTask.objects.filter(name__startswith="宣州区教育局·").order_by("name")
+    first, final = ReviewTask.objects.filter(name__startswith="宣州区教育局·").order_by("name")
     assert {g.name for g in first.groups.all()} | {g.name for g in final.groups.all()} == {
         "宣州区教育局·审核",
         "宣州区教育局·领导",
@@ -36,9 +36,7 @@ def test_columns_follow_the_blueprint_rule(department):
 
 def test_sites_share_the_check_task_but_never_approval_tasks(portal, township):
     assert AutoCheckTask.objects.count() == 1
-    township_groups = set(
-        Group.objects.filter(groupapprovaltask__workflow_tasks__workflow=township.root_page.get_workflow())
-    )
+    township_groups = set(Group.objects.filter(reviewtask__workflow_tasks__workflow=township.root_page.get_workflow()))
     assert township_groups and all(g.name.startswith("水阳镇人民政府·") for g in township_groups)
 
 
