@@ -30,7 +30,9 @@ def column(department):
 class TestWordLists:
     def test_one_pass_finds_every_list_with_its_context(self, column):
         SensitiveWord.objects.create(word="赌博", category="illegal", severity=Severity.BLOCK)
-        ProtectedTerm.objects.create(correct="习近平总书记", category="leader", wrong_variants="习近平总书纪\n习进平总书记")
+        ProtectedTerm.objects.create(
+            correct="习近平总书记", category="leader", wrong_variants="习近平总书纪\n习进平总书记"
+        )
         TypoPair.objects.create(wrong="既使", correct="即使")
         body = "<p>深入学习习进平总书记重要讲话精神。</p><p>既使下雨也要严厉打击赌博活动。</p>"
         page = draft_article(column, "学习会", body)

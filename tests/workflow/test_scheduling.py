@@ -40,7 +40,9 @@ def test_an_approved_item_goes_live_at_its_time_in_any_site(sites, make_user, mo
 
     call_command("publish_scheduled", verbosity=0)
     assert not any(Page.objects.get(pk=p.pk).live for p in pages)  # approved, but not yet time
-    scheduled = Revision.page_revisions.filter(object_id__in=[str(p.pk) for p in pages], approved_go_live_at__isnull=False)
+    scheduled = Revision.page_revisions.filter(
+        object_id__in=[str(p.pk) for p in pages], approved_go_live_at__isnull=False
+    )
     assert scheduled.count() == 2
 
     later = timezone.now() + timedelta(hours=3)
