@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, TaskState, WorkflowState
 
 from cms.workflow.models import SensitiveWord, Severity
@@ -155,3 +156,31 @@ class TestAudit:
         csv = client.get(reverse("wagtailadmin_reports:site_history") + "?export=csv")
         body = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
         assert "教育局审计" in body and "水阳镇审计" not in body
+
+
+class TestDirectPublishingElsewhere:
+    def test_a_new_page_cannot_be_published_without_review(self, client, department, people):
+        column = column_of(department, "tzgg")
+        client.force_login(people["reviewer"])
+        url = reverse("wagtailadmin_pages:add", args=["content", "articlepage", column.pk])
+        assert 'name="action-publish"' not in client.get(url).content.decode()
+        page = Page(title="x", slug="x")  # only for the form helper's title/slug/date
+        page.publication_date = timezone.now()
+        client.post(url, edit_form(page, "新建直接发布", **{"action-publish": "1"}))
+        assert not Page.objects.filter(slug="x", live=True).exists()
+
+    def test_bulk_publishing_is_refused(self, client, department, people):
+        page = draft_article(column_of(department, "tzgg"), "批量发布", user=people["editor"])
+        client.force_login(people["reviewer"])
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={page.pk}"
+        response = client.post(url, {}, follow=True)
+        assert "不能批量直接发布" in response.content.decode()
+        assert not Page.objects.get(pk=page.pk).live
+
+
+def test_the_info_center_shapes_workflows_in_the_admin(client, people):
+    client.force_login(people["info"])
+    assert client.get(reverse("wagtailadmin_workflows:index")).status_code == 200
+    assert client.get(reverse("wagtailadmin_workflows:task_index")).status_code == 200
+    client.force_login(people["reviewer"])
+    assert client.get(reverse("wagtailadmin_workflows:index")).status_code in (302, 403)
