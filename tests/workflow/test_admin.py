@@ -166,8 +166,9 @@ class TestDirectPublishingElsewhere:
         assert 'name="action-publish"' not in client.get(url).content.decode()
         page = Page(title="x", slug="x")  # only for the form helper's title/slug/date
         page.publication_date = timezone.now()
-        client.post(url, edit_form(page, "新建直接发布", **{"action-publish": "1"}))
-        assert not Page.objects.filter(slug="x", live=True).exists()
+        response = client.post(url, edit_form(page, "新建直接发布", **{"action-publish": "1"}), follow=True)
+        assert "本站信息须经审核流程发布" in response.content.decode()
+        assert not Page.objects.filter(slug="x").exists()
 
     def test_bulk_publishing_is_refused(self, client, department, people):
         page = draft_article(column_of(department, "tzgg"), "批量发布", user=people["editor"])
