@@ -7,7 +7,7 @@ workflows themselves; this app adds the automatic check task and what it needs.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import cached_property
 from wagtail.models import AbstractGroupApprovalTask, Task
 
@@ -143,6 +143,17 @@ class ReviewTask(AbstractGroupApprovalTask):
         if check.active and not CheckReport.objects.filter(revision=revision).exists():
             return check.start(workflow_state, user=user)
         return super().start(workflow_state, user=user)
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # A reviewer may edit during their step: an approval of an unchecked
+        # revision is checked first, and a block finding sends it back instead.
+        if action_name == "approve":
+            from .services import check_before_approval
+
+            if not check_before_approval(task_state):
+                return None
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod
     def get_description(cls) -> str:

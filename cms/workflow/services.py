@@ -213,6 +213,22 @@ def run_auto_check_task(task_state: TaskState, user=None) -> CheckReport:
     return report
 
 
+def check_before_approval(task_state: TaskState) -> bool:
+    """Before a review step approves: check the latest revision if it never was.
+
+    Returns False (and sends the item back with the report) on a block finding.
+    """
+    page = task_state.workflow_state.content_object
+    revision = page.get_latest_revision()
+    if CheckReport.objects.filter(revision=revision).exists() or not auto_check_task().active:
+        return True
+    report = run_auto_check(page, revision=revision)
+    if report.blocked:
+        task_state.reject(user=None, comment=f"审核中修改的版本{report.summary}")
+        return False
+    return True
+
+
 def latest_report(page: Page) -> CheckReport | None:
     return CheckReport.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
 

@@ -179,3 +179,25 @@ def test_a_resubmission_is_checked_again_before_the_reviewer_sees_it(department,
     assert state.current_task_state.task.name == "自动检查"
     assert state.current_task_state.check_report.blocked
     assert all(staff["reviewer"].email not in m.to for m in mail.outbox)
+
+
+def test_a_reviewers_own_edit_is_checked_before_their_approval_counts(department, staff, words):
+    page = draft_article(column_of(department, "gzdt"), "教育局动态", user=staff["editor"])  # one review step
+    state = submit(page, staff["editor"])
+    page.body = "<p>审核人改稿时误加了法轮功字样。</p>"
+    page.save_revision(user=staff["reviewer"])
+
+    act(page, staff["reviewer"], "approve")
+
+    state.refresh_from_db()
+    page.refresh_from_db()
+    assert not page.live and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert state.current_task_state.comment.startswith("审核中修改的版本自动检查未通过")
+
+
+def test_an_unchanged_item_is_not_checked_twice(department, staff, words):
+    page = draft_article(column_of(department, "gzdt"), "教育局动态", user=staff["editor"])
+    submit(page, staff["editor"])
+    act(page, staff["reviewer"], "approve")
+    page.refresh_from_db()
+    assert page.live and CheckReport.objects.filter(page_id=page.pk).count() == 1
