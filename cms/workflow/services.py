@@ -14,6 +14,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowTask
@@ -321,8 +322,6 @@ def emergency_publications_for(user):
     paths = [p.path for p in Page.objects.filter(group_permissions__group__in=user.groups.all()).distinct()]
     if not paths:
         return records.none()
-    from django.db.models import Q
-
     condition = Q()
     for path in paths:
         condition |= Q(page__path__startswith=path)

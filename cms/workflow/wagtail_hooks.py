@@ -180,12 +180,8 @@ def _show_report_if_relevant(request, page) -> None:
     if state is None:
         return
     report = latest_report(page)
-    if (
-        report is not None
-        and report.findings
-        and report.task_state_id
-        and report.task_state.workflow_state_id == state.pk
-    ):
+    # The latest check made during this workflow (at a step's start or before an approval).
+    if report is not None and report.findings and report.created_at >= state.created_at:
         _report_message(request, page, report)
 
 
