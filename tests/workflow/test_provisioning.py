@@ -61,3 +61,22 @@ def test_a_site_without_its_groups_is_refused_clearly(department):
     Group.objects.filter(name="宣州区教育局·领导").delete()
     with pytest.raises(WorkflowSetupError, match="缺少用户组：领导"):
         ensure_site_workflows(department)
+
+
+def test_setting_up_a_sites_workflows_costs_the_same_however_many_sites(portal, department, make_site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Workflow
+
+    from sites.models import SiteType
+
+    def queries() -> int:
+        Workflow.objects.filter(name__startswith="宣州区教育局·").delete()
+        with CaptureQueriesContext(connection) as captured:
+            ensure_site_workflows(department)
+        return len(captured)
+
+    few = queries()
+    for n in range(3):
+        make_site(f"more{n}.example.gov.cn", SiteType.DEPARTMENT, name=f"更多{n}")
+    assert queries() == few
