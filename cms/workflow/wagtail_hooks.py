@@ -104,6 +104,16 @@ class EmergencyReportMenuItem(MenuItem):
         return emergency_publications_for(request.user).exists()
 
 
+class AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
+@hooks.register("register_reports_menu_item")
+def register_site_audit_report():
+    return AuditMenuItem("站点审计日志", reverse("workflow:audit"), icon_name="history", order=160)
+
+
 @hooks.register("register_reports_menu_item")
 def register_emergency_report():
     return EmergencyReportMenuItem("紧急发布补审", reverse("workflow:emergency_list"), icon_name="warning", order=150)

@@ -156,6 +156,9 @@ class TestAudit:
         csv = client.get(reverse("wagtailadmin_reports:site_history") + "?export=csv")
         body = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
         assert "教育局审计" in body and "水阳镇审计" not in body
+        html = client.get(reverse("workflow:audit")).content.decode()  # the 站点 filter offers only their site
+        assert "教育局审计" in html and "水阳镇审计" not in html
+        assert "宣州区教育局</option>" in html and "水阳镇人民政府</option>" not in html
 
 
 class TestDirectPublishingElsewhere:
@@ -185,3 +188,20 @@ def test_the_info_center_shapes_workflows_in_the_admin(client, people):
     assert client.get(reverse("wagtailadmin_workflows:task_index")).status_code == 200
     client.force_login(people["reviewer"])
     assert client.get(reverse("wagtailadmin_workflows:index")).status_code in (302, 403)
+
+
+def test_the_info_center_exports_one_sites_audit_log(client, department, township, people):
+    from wagtail.models import Site
+
+    ours = draft_article(column_of(department, "tzgg"), "教育局审计项", user=people["editor"])
+    theirs = draft_article(column_of(township, "tzgg"), "水阳镇审计项", user=people["other_editor"])
+    submit(ours, people["editor"])
+    submit(theirs, people["other_editor"])
+    client.force_login(people["info"])
+    url = reverse("workflow:audit")
+    everything = client.get(url).content.decode()
+    assert "教育局审计项" in everything and "水阳镇审计项" in everything
+
+    response = client.get(url, {"site": Site.objects.get(pk=township.pk).pk, "export": "csv"})
+    body = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    assert "水阳镇审计项" in body and "教育局审计项" not in body and "自动检查" in body
