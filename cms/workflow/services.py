@@ -274,6 +274,8 @@ def emergency_publish(page: Page, *, user, reason: str) -> EmergencyPublication:
     if workflow_state is not None:
         workflow_state.cancel(user=user)  # the review in progress is superseded by the retrospective one
     revision.publish(user=user)
+    # Not a gate here, but the retrospective reviewer gets the same report as any reviewer.
+    run_auto_check(page, revision=revision, user=user)
     record = EmergencyPublication.objects.create(page=page, revision=revision, reason=reason, published_by=user)
     log(
         instance=page,

@@ -97,6 +97,14 @@ class TestSubmitting:
             assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_APPROVED
         assert Page.objects.get(pk=page.pk).live
 
+    def test_reviewers_see_the_warnings_in_the_editor(self, client, department, people):
+        seed_word_lists(typos=[("按排", "安排")])
+        page = draft_article(column_of(department, "tzgg"), "请各校按排好假期值班", user=people["editor"])
+        submit(page, people["editor"])
+        client.force_login(people["reviewer"])
+        html = client.get(edit_url(page)).content.decode()
+        assert "自动检查通过，请审核人注意提醒项" in html and "“按排”疑为错别字，应为“安排”" in html
+
     def test_the_page_is_locked_to_its_editor_while_in_review(self, client, department, people):
         page = draft_article(column_of(department, "tzgg"), "审核中的通知", user=people["editor"])
         submit(page, people["editor"])

@@ -12,6 +12,7 @@ from cms.workflow.services import (
     EmergencyPublishError,
     emergency_publications_for,
     emergency_publish,
+    latest_report,
     sign_off_emergency,
 )
 from tests.conftest import column_of
@@ -43,6 +44,7 @@ def test_the_info_center_publishes_at_once_with_a_reason(urgent, people):
     state.refresh_from_db()
     assert urgent.live and state.status == WorkflowState.STATUS_CANCELLED
     assert record.reason == "暴雨红色预警，须立即通知停课。" and not record.is_signed_off
+    assert latest_report(urgent).revision == record.revision  # checked, for the retrospective review
     entry = PageLogEntry.objects.get(page=urgent, action="workflow.emergency_publish")
     assert entry.user == people["info"] and entry.data["reason"] == record.reason
 
