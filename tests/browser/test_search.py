@@ -49,6 +49,8 @@ def test_a_document_number_typed_with_square_brackets_opens_the_policy(page, dem
     form.get_by_role("button", name="检索").click()
     page.wait_for_load_state()
     assert page.locator("article h1").inner_text() == "国务院关于加快推进全国一体化在线政务服务平台建设的指导意见"
+    # The article's 浏览次数 beacon writes to the database: let it finish before the flush.
+    page.wait_for_load_state("networkidle")
 
 
 def test_the_results_page_passes_axe_and_fits_a_phone(browser, demo, axe):  # noqa: F811
