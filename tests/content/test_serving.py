@@ -12,8 +12,8 @@ from django.core.cache import cache
 from wagtail.models import PageViewRestriction
 
 from cms.content.models import ColumnPage
-from sites.page_cache import bump_generation
 from sites import site_facts
+from sites.page_cache import bump_generation
 from sites.site_facts import facts_for_request
 
 from ..conftest import column_of, publish_article
