@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run setup demo scheduler test lint bench clean
+.PHONY: run setup demo scheduler test lint bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/search.py
 	$(PY) bench/workflow.py
+
+## screenshots: PNGs of the public pages for the README (needs chromium and fonts-noto-cjk)
+screenshots: $(VENV)/.installed-test
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache

@@ -1,52 +1,303 @@
-"""Benchmark: public page rendering per theme, uncached and from the page cache.
+"""Benchmark: public pages per theme — queries, render time, and cached throughput under gunicorn.
 
 Issue "themes". On the demo cluster (load_demo) it prints, for the portal (base
-theme) and a township (township theme): SQL queries and median time of the home
-page, a column, an article and the disclosure catalogue — rendered (cache
-emptied before each request) and served from the anonymous page cache (which
-must take zero queries; the script exits 1 otherwise).
+theme) and a township (township theme), for the home page, a column, an article
+and the disclosure catalogue:
 
-    .venv/bin/python bench/pages.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/pages.py
+- **rendered**: SQL queries and median time of one request when the page cache
+  misses (its generation bumped before each request; the per-site facts and view
+  restrictions stay cached, as between two changes), through ``django.test.Client``;
+- **cold**: the same with every cache of the public pages retired (right after a
+  change to a site or a restriction): the worst case;
+- **cached**: served from the anonymous page cache, which must take zero queries.
+
+Then the query counts again with 50 sites in the cluster: they must not change
+(goal: ≤ 12 queries per rendered page whatever the cluster's size). The script
+exits 1 if a goal on queries is missed.
+
+On PostgreSQL it then starts **gunicorn** with the production settings
+(``cms.settings.production``: DEBUG off, SECRET_KEY and ALLOWED_HOSTS from the
+environment) on loopback against the benchmark's database, and prints for the
+home, column and article pages the median time of an uncached request (a fresh
+query string each time, so the page cache misses) and the requests per second of
+cached pages measured with ``wrk`` (goal: cached article ≥ 1,500 requests/s).
+
+    .venv/bin/python bench/pages.py                    # SQLite: no gunicorn part
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
+        .venv/bin/python bench/pages.py
+
+``wrk`` is the Debian package ``wrk`` (``apt-get install -y wrk``); without it
+the script says so and exits 1 before loading anything. Settings (environment):
+``PAGES_BENCH_WORKERS`` (default 2: one per core), ``PAGES_BENCH_THREADS``
+(default 8, gthread workers: they keep connections alive and overlap the cache
+round trips), ``PAGES_BENCH_SECONDS`` (wrk duration, default 10),
+``PAGES_BENCH_CONNECTIONS`` (default 64), ``PAGES_BENCH_SITES`` (default 50).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 
 import harness
 
+WRK = shutil.which("wrk")
+if WRK is None:
+    sys.exit("bench/pages.py needs wrk for the requests/second figures: apt-get install -y wrk")
+
 harness.setup("pages")
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from cms.content import serving  # noqa: E402
 from cms.content.models import ArticlePage  # noqa: E402
+from sites import appearance, site_facts  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.page_cache import bump_generation  # noqa: E402
+from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 RUNS = 7
+MAX_QUERIES = 12
+WORKERS = int(os.environ.get("PAGES_BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("PAGES_BENCH_THREADS", "8"))
+WRK_SECONDS = int(os.environ.get("PAGES_BENCH_SECONDS", "10"))
+WRK_CONNECTIONS = int(os.environ.get("PAGES_BENCH_CONNECTIONS", "64"))
+CLUSTER_SITES = int(os.environ.get("PAGES_BENCH_SITES", "50"))
+ARTICLE_GOAL = 1500
 
 
-def measure(client: Client, host: str, path: str, *, cached: bool) -> tuple[int, float]:
-    """(queries, median ms) of ``path`` on ``host``, rendered or from the cache."""
-    times, queries = [], 0
-    client.get(path, HTTP_HOST=host)  # warm Wagtail's and the template caches
+@dataclass(frozen=True)
+class Target:
+    host: str
+    theme: str
+    label: str
+    path: str
+
+
+def retire_everything() -> None:
+    """Every cache a public page reads, as right after a change to a site or a restriction."""
+    bump_generation()
+    site_facts.bump_generation()
+    serving.bump_restrictions()
+    from wagtail.models import Site
+
+    cache.delete_many([appearance._key(pk) for pk in Site.objects.values_list("pk", flat=True)])
+
+
+def measure(client: Client, target: Target, mode: str) -> tuple[int, float]:
+    """(queries, median ms) of one page: ``rendered``, ``cold`` or ``cached``."""
+    times, counts = [], set()
+    client.get(target.path, HTTP_HOST=target.host)  # warm Wagtail's and the template caches
     for _ in range(RUNS):
-        if not cached:
-            bump_generation()  # retire cached pages, keep other caches warm
-        reset_queries()
+        if mode == "rendered":
+            bump_generation()  # retire cached pages, keep the per-site facts
+        elif mode == "cold":
+            retire_everything()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            response = client.get(path, HTTP_HOST=host)
+            response = client.get(target.path, HTTP_HOST=target.host)
             times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (host, path, response.status_code)
-        queries = len(captured)
-    return queries, statistics.median(times)
+        assert response.status_code == 200, (target, response.status_code)
+        counts.add(len(captured))
+    assert len(counts) == 1, (target, mode, counts)  # the same page costs the same every time
+    return counts.pop(), statistics.median(times)
+
+
+def targets() -> list[Target]:
+    found = []
+    for host, theme, column in (("localhost", "base", "/zcwj/"), ("shuiyang.localhost", "township", "/gzdt/")):
+        prefix = f"/{host.replace('.', '-')}{column}"
+        article = ArticlePage.objects.live().filter(url_path__startswith=prefix).order_by("pk").first()
+        found += [
+            Target(host, theme, "home", "/"),
+            Target(host, theme, "column", column),
+            Target(host, theme, "article", f"{column}{article.slug}/"),
+            Target(host, theme, "catalogue", "/zfxxgk/xxgkml/"),
+        ]
+    return found
+
+
+def grow_cluster(to: int) -> int:
+    from wagtail.models import Site
+
+    start = Site.objects.count()
+    for n in range(start, to):
+        organisation = Organisation.objects.create(
+            name=f"压测部门{n}", kind=OrganisationKind.DEPARTMENT, index_code=f"8{n:08d}"
+        )
+        provision_subsite(
+            SubsiteRequest(
+                hostname=f"bench{n}.localhost",
+                site_name=f"压测部门{n}",
+                site_type=SiteType.DEPARTMENT,
+                organisation=organisation,
+                site_id_code=f"34180{n:05d}",
+            )
+        )
+    return Site.objects.count()
+
+
+# gunicorn ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def fetch(port: int, host: str, path: str) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "localhost,.localhost",
+        "DATABASE_URL": database_url(),
+        "DB_CONN_MAX_AGE": "600",  # persistent connections, as a deployment would use
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "cms.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={WORKERS}",
+        f"--threads={THREADS}",
+        "--worker-class=gthread" if THREADS > 1 else "--worker-class=sync",
+        "--log-level=warning",
+        f"--chdir={harness.REPO_ROOT}",
+    ]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if fetch(port, "localhost", "/")[0] == 200:
+                return process
+        except OSError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        time.sleep(0.3)
+    stop_gunicorn(process)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the group of the gunicorn we started
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def uncached_median(port: int, target: Target) -> float:
+    """Median ms of a request the page cache cannot answer (a query string never seen)."""
+    times = []
+    for n in range(RUNS + 1):
+        start = time.perf_counter()
+        status, _ = fetch(port, target.host, f"{target.path}?bench={secrets.token_hex(4)}")
+        if n:  # the first one warms this worker's template cache
+            times.append((time.perf_counter() - start) * 1000)
+        assert status == 200, (target, status)
+    return statistics.median(times)
+
+
+def wrk(port: int, target: Target) -> tuple[float, str, str, str]:
+    """(requests/s, median latency, 99th percentile latency, socket errors) of a cached page."""
+    status, headers = fetch(port, target.host, target.path)  # fill the cache
+    status, headers = fetch(port, target.host, target.path)
+    assert status == 200 and headers.get("X-Page-Cache") == "hit", (target, status, headers.get("X-Page-Cache"))
+    result = subprocess.run(
+        [
+            WRK,
+            "--latency",
+            f"-t{min(2, WRK_CONNECTIONS)}",
+            f"-c{WRK_CONNECTIONS}",
+            f"-d{WRK_SECONDS}s",
+            "-H",
+            f"Host: {target.host}",
+            f"http://127.0.0.1:{port}{target.path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    output = result.stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"wrk saw error responses for {target}:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)
+    # Timeouts (no answer within wrk's 2 s) are reported, not fatal: a loaded machine has some.
+    errors = re.search(r"Socket errors: (.*)", output)
+    return rate, p50, p99, errors.group(1) if errors else ""
+
+
+def run_gunicorn(pages: list[Target]) -> bool:
+    port = free_port()
+    print(
+        f"gunicorn (cms.settings.production, DEBUG off) on 127.0.0.1: {WORKERS} workers × {THREADS} threads"
+        f" ({'gthread' if THREADS > 1 else 'sync'}); wrk {WRK_SECONDS} s, {WRK_CONNECTIONS} connections, 2 threads;"
+        f" cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+    )
+    # wrk, gunicorn, PostgreSQL and Redis share the cores with anything else running.
+    print(f"  load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    process = harness.timed("start gunicorn", lambda: start_gunicorn(port))
+    ok = True
+    try:
+        for target in pages:
+            if target.label == "catalogue":
+                continue
+            uncached = uncached_median(port, target)
+            rate, p50, p99, errors = wrk(port, target)
+            print(
+                f"  {target.theme:<9} {target.label:<8} uncached {uncached:7.1f} ms (median of {RUNS})"
+                f" | cached {rate:8.0f} requests/s, latency p50 {p50}, p99 {p99}"
+                + (f" (socket errors: {errors})" if errors else "")
+            )
+            if target.label == "article" and target.theme == "base":
+                ok = rate >= ARTICLE_GOAL
+        print(f"  load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+        print(f"  cached article ≥ {ARTICLE_GOAL} requests/s: {'yes' if ok else 'NO'}")
+    finally:
+        stop_gunicorn(process)
+    return ok
 
 
 def run() -> int:
@@ -55,22 +306,42 @@ def run() -> int:
         "load the demo cluster",
         lambda: call_command("load_demo", "--password", "Bench-2026", verbosity=0, stdout=io.StringIO()),
     )
+    from wagtail.models import Site
+
     client = Client()
+    pages = targets()
     ok = True
-    print("page rendering per theme (median of 7; rendered = page cache retired before each request)")
-    for host, theme, column in (("localhost", "base", "/zcwj/"), ("shuiyang.localhost", "township", "/gzdt/")):
-        article = ArticlePage.objects.live().filter(url_path__startswith=f"/{host.replace('.', '-')}{column}").first()
-        catalogue = "/zfxxgk/xxgkml/"
-        pages = [("home", "/"), ("column", column), ("article", column + article.slug + "/"), ("catalogue", catalogue)]
-        for label, path in pages:
-            rendered = measure(client, host, path, cached=False)
-            hit = measure(client, host, path, cached=True)
-            ok = ok and hit[0] == 0
-            print(
-                f"  {theme:<9} {label:<10} rendered {rendered[0]:>3} queries {rendered[1]:7.1f} ms"
-                f" | cached {hit[0]} queries {hit[1]:6.2f} ms"
-            )
-    print(f"  cached pages take zero queries: {'yes' if ok else 'NO'}")
+    sites = Site.objects.count()
+    print(f"page rendering per theme, {sites} sites (django.test.Client, median of {RUNS})")
+    print("  rendered = page cache missed; cold = every cache retired; cached = from the page cache")
+    counts = {}
+    for target in pages:
+        rendered = measure(client, target, "rendered")
+        cold = measure(client, target, "cold")
+        hit = measure(client, target, "cached")
+        counts[target] = rendered[0]
+        ok = ok and hit[0] == 0 and rendered[0] <= MAX_QUERIES
+        print(
+            f"  {target.theme:<9} {target.label:<10} rendered {rendered[0]:>2} queries {rendered[1]:6.1f} ms"
+            f" | cold {cold[0]:>2} queries {cold[1]:6.1f} ms | cached {hit[0]} queries {hit[1]:5.2f} ms"
+        )
+
+    sites = harness.timed(f"grow the cluster to {CLUSTER_SITES} sites", lambda: grow_cluster(CLUSTER_SITES))
+    grown = {target: measure(client, target, "rendered")[0] for target in pages}
+    same = grown == counts
+    ok = ok and same
+    print(
+        f"  with {sites} sites: rendered queries "
+        + ", ".join(f"{t.theme} {t.label} {grown[t]}" for t in pages)
+        + f" — {'the same' if same else 'DIFFERENT'}"
+    )
+    print(f"  ≤ {MAX_QUERIES} queries per rendered page, 0 per cached page: {'yes' if ok else 'NO'}")
+    print()
+
+    if connection.vendor == "postgresql":
+        ok = run_gunicorn(pages) and ok
+    else:
+        print("gunicorn part skipped: it needs PostgreSQL (the throwaway SQLite database is in this process)")
     return 0 if ok else 1
 
 

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
-from .models import SiteProfile, SiteStatus
+from .models import SiteStatus
+from .site_facts import facts_for_request
 from .themes import DEFAULT_THEME, current_theme
 
 
@@ -18,19 +19,19 @@ def portal_site() -> Site | None:
 class SiteStatusMiddleware:
     """Attach the request's SiteProfile and stop requests to closed sites.
 
-    One query per request whatever the number of sites (the Site lookup is
-    Wagtail's own, cached on the request). Admin, static and media paths stay
-    reachable so the info center can reopen a site.
+    No query when the site's facts are cached (``sites.site_facts``), one lookup
+    of three otherwise, whatever the number of sites. The site is handed to
+    Wagtail through its own per-request cache (``request._wagtail_site``). Admin,
+    static and media paths stay reachable so the info center can reopen a site.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        site = Site.find_for_request(request)
-        request.site_profile = (
-            SiteProfile.objects.select_related("organisation").filter(site=site).first() if site else None
-        )
+        facts = facts_for_request(request)
+        site = request._wagtail_site = facts.site
+        request.site_profile = facts.profile
         token = current_theme.set(request.site_profile.theme if request.site_profile else DEFAULT_THEME)
         try:
             return self.respond(request, site)

@@ -46,10 +46,26 @@ def _cache_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    generation = cache_generation.current(GENERATION_KEY)
     variant = "elderly" if request.COOKIES.get("elderly") == "1" else "standard"
     digest = hashlib.sha256(f"{host}|{request.get_full_path()}|{variant}".encode()).hexdigest()
-    return f"pagecache:{generation}:{digest}"
+    return f"pagecache:{digest}"
+
+
+def _lookup(key: str) -> tuple[str, tuple | None]:
+    """(current generation, stored entry if it belongs to that generation): one cache round trip.
+
+    The entry records the generation it was rendered under instead of having it
+    in its key, so the generation and the entry come back together (MGET); an
+    entry of an older generation is a miss and is overwritten by the new render.
+    """
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:  # never set, or evicted: a fresh token, so every entry misses
+        return cache_generation.current(GENERATION_KEY), None
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return generation, stored
+    return generation, None
 
 
 class AnonymousPageCacheMiddleware:
@@ -62,9 +78,9 @@ class AnonymousPageCacheMiddleware:
         key = _cache_key(request)
         if key is None:
             return self.get_response(request)
-        stored = cache.get(key)
+        generation, stored = _lookup(key)
         if stored is not None:
-            content, headers = stored
+            _, content, headers = stored
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
@@ -78,6 +94,8 @@ class AnonymousPageCacheMiddleware:
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
             response["Vary"] = "Cookie"
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            # Stored under the generation read before rendering: a change made
+            # meanwhile bumped it, so this render is never served as current.
+            cache.set(key, (generation, response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

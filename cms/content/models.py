@@ -26,13 +26,15 @@ from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
 
+from .serving import ServingMixin, route_below_home
+
 # Editors get structure and links, not styling: government pages render through
 # shared templates, so colours, fonts and embeds are not theirs to choose.
 ARTICLE_BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "image"]
 INTRO_FEATURES = ["bold", "italic", "link"]
 
 
-class HomePage(Page):
+class HomePage(ServingMixin, Page):
     """The root page of one site (portal or subsite)."""
 
     intro = RichTextField("网站简介", blank=True, features=INTRO_FEATURES)
@@ -48,6 +50,9 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "网站首页"
+
+    def route(self, request, path_components):
+        return route_below_home(self, request, path_components)
 
     def home_blocks(self) -> list[tuple[ColumnPage, int]]:
         """(column, how many items) for each block of the home page."""
@@ -104,7 +109,7 @@ DEFAULT_UPDATE_INTERVAL_DAYS = {
 }
 
 
-class ColumnPage(Page):
+class ColumnPage(ServingMixin, Page):
     """A column (栏目): lists its items newest first; columns can nest."""
 
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
@@ -175,8 +180,11 @@ class ColumnPage(Page):
 KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 
-class ArticlePage(CatalogueMetadata, Page):
+class ArticlePage(ServingMixin, CatalogueMetadata, Page):
     """An item (信息) published in a column; may be included in the disclosure catalogue."""
+
+    # Read with the page when it is served (cms.content.serving): the metadata table shows them.
+    serving_select_related = ("topic", "issuing_organisation", "index_number")
 
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     source = models.CharField("来源", max_length=100, blank=True, help_text="信息来源单位，如“区教育局”。")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import PageViewRestriction
 
 from sites.models import SiteAppearance
+from sites.page_cache import bump_generation
 from sites.services import close_subsite
 
 from ..conftest import column_of, publish_article
@@ -87,6 +88,22 @@ class TestNeverStale:
         appearance.sponsor_line = "新的主办单位行"
         appearance.save()
         assert "新的主办单位行" in get(client, township).content.decode()
+
+    def test_an_entry_rendered_before_a_change_is_a_miss_and_is_replaced(self, client, township):
+        get(client, township, "/gzdt/")
+        assert get(client, township, "/gzdt/")["X-Page-Cache"] == "hit"
+        bump_generation()  # what any change does
+        assert get(client, township, "/gzdt/")["X-Page-Cache"] == "miss"
+        assert get(client, township, "/gzdt/")["X-Page-Cache"] == "hit"
+
+    def test_a_lost_generation_key_retires_every_entry(self, client, township):
+        from django.core.cache import cache
+
+        from sites.page_cache import GENERATION_KEY
+
+        get(client, township, "/gzdt/")
+        cache.delete(GENERATION_KEY)  # evicted: a fresh token is made, old entries never match it
+        assert get(client, township, "/gzdt/")["X-Page-Cache"] == "miss"
 
 
 class TestNotCached:
