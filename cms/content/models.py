@@ -25,6 +25,7 @@ from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
+from cms.syndication.selectors import exclude_taken_down
 
 # Editors get structure and links, not styling: government pages render through
 # shared templates, so colours, fonts and embeds are not theirs to choose.
@@ -65,8 +66,7 @@ class HomePage(Page):
             (
                 column,
                 list(
-                    ArticlePage.objects.descendant_of(column)
-                    .live()
+                    exclude_taken_down(ArticlePage.objects.descendant_of(column).live())
                     .order_by("-publication_date")
                     .only(*LIST_FIELDS)[:count]
                 ),
@@ -156,7 +156,7 @@ class ColumnPage(Page):
 
     def items(self) -> models.QuerySet[ArticlePage]:
         """Live items of this column, newest first."""
-        return ArticlePage.objects.child_of(self).live().order_by("-publication_date", "-pk")
+        return exclude_taken_down(ArticlePage.objects.child_of(self).live()).order_by("-publication_date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

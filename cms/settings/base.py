@@ -21,6 +21,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     "cms.content",
     "cms.disclosure",
+    "cms.syndication",
     "sites",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     # or maintained subsites before any page is served.
     "sites.middleware.SiteStatusMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost: turns the 404 of a taken-down page into 410 or a redirect (DESIGN §3).
+    "cms.syndication.middleware.TakedownResponseMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -95,6 +98,7 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "syndication": "migrations.syndication",
 }
 
 DATABASES = {
