@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.actions.create_alias import CreatePageAliasAction
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
@@ -263,7 +264,11 @@ def _materialise(record: PushRecord, source: ArticlePage, column: Page, *, actor
     slug = _free_slug(column, source.slug)
     if record.mode == PushMode.ALIAS:
         # Wagtail alias: stays identical and follows every later publish of the source.
-        page = source.create_alias(parent=column, update_slug=slug, user=actor)
+        # Permission was checked above (the target's editors decide); the source
+        # site's editors need no rights in the target for this.
+        page = CreatePageAliasAction(source, parent=column, update_slug=slug, user=actor).execute(
+            skip_permission_checks=True
+        )
     else:
         # The copy is the target's own page; its catalogue entry stays with the
         # original (one index number per item), and it names where it came from.
