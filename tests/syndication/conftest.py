@@ -15,6 +15,13 @@ PASSWORD = "Editor-pass-2026"
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the service defers to after commit (cache retirement, signals), as a
+    real commit would: tests run inside a transaction that never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def make_user(db):
     def make(username: str, *groups: str):
         user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
