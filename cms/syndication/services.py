@@ -404,12 +404,16 @@ class TakedownResult:
         )
 
 
-def take_down(item: Page, kind: str, reason: str, actor, *, replacement: Page | None = None) -> TakedownResult:
+def take_down(
+    item: Page, kind: str, reason: str, actor, *, replacement: Page | None = None, check_permission: bool = True
+) -> TakedownResult:
     """一键下架: the item, every alias, every copy and every pending push, in every site.
 
     ``withdrawn`` keeps every page at its URL with a dated notice (listed nowhere);
     ``gone`` answers 410, ``redirect`` sends readers to ``replacement``, ``vanish``
     answers 404. Idempotent: a second call returns the live takedown unchanged.
+    ``check_permission=False`` is for the cluster's own operations (closing a
+    subsite from the command line), never for a user's request.
     """
     reason = (reason or "").strip()
     if kind not in TakedownKind.values:
@@ -418,7 +422,7 @@ def take_down(item: Page, kind: str, reason: str, actor, *, replacement: Page | 
         raise SyndicationError("请填写下架理由。")
     if kind == TakedownKind.REDIRECT and replacement is None:
         raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
-    if not can_take_down(actor, item):
+    if check_permission and not can_take_down(actor, item):
         raise PermissionDenied("您只能下架本网站发布的信息。")
 
     with transaction.atomic():
@@ -513,6 +517,21 @@ def restore(item: Page, actor, reason: str) -> Takedown:
         log(instance=item, action="syndication.restore", user=actor, data={"takedown": takedown.pk, "reason": reason})
         transaction.on_commit(lambda: after_pages_changed(page_ids))
     return takedown
+
+
+def withdraw_site_pushes(site: Site, *, reason: str, actor=None) -> list[TakedownResult]:
+    """When a subsite closes: withdraw (撤销) every item it pushed, wherever it was adopted.
+
+    The closed site itself answers 410 anyway; this reaches the aliases, copies and
+    pending pushes in other sites. Part of the caller's transaction."""
+    sources = Page.objects.filter(
+        pk__in=PushRecord.objects.filter(source_site=site, status__in=ACTIVE_PUSH_STATUSES).values("source_id")
+    ).order_by("path")
+    return [
+        take_down(source, TakedownKind.WITHDRAWN, reason, actor, check_permission=False)
+        for source in sources
+        if not Takedown.objects.filter(item=source, restored_at__isnull=True).exists()
+    ]
 
 
 # --- after commit ------------------------------------------------------------------

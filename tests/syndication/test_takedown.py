@@ -251,3 +251,34 @@ def test_a_failure_midway_leaves_everything_as_it_was(info_center, spread):
     assert dict(Page.objects.filter(pk__in=before_live).values_list("pk", "live")) == before_live
     assert dict(PushRecord.objects.values_list("pk", "status")) == before_push
     assert not Takedown.objects.exists() and not TakedownPage.objects.exists()
+
+
+# --- subsite closure ---------------------------------------------------------------------
+
+
+def test_closing_a_subsite_can_withdraw_its_pushed_items_everywhere(
+    client, portal, township, item, editor_of, committed
+):
+    from django.core.management import call_command
+
+    record = push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))[0].record
+    accept(record, editor_of(portal))
+    record.refresh_from_db()
+
+    with committed():
+        call_command("close_subsite", township.hostname, notice="本站已整合至区政府门户网站。", withdraw_pushed=True)
+
+    takedown = Takedown.objects.get(item=item)
+    assert takedown.kind == TakedownKind.WITHDRAWN and "本站已整合至区政府门户网站" in takedown.reason
+    status, html = served(client, record.resulting_page)
+    assert status == 200 and "【已撤销】" in html and BODY not in html
+    assert fetch(client, item).status_code == 410  # the closed site itself
+
+
+def test_closing_without_the_flag_leaves_pushed_items_alone(portal, township, item, editor_of):
+    from sites.services import close_subsite
+
+    record = push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))[0].record
+    accept(record, editor_of(portal))
+    close_subsite(township, notice="关停")
+    assert not Takedown.objects.exists()
