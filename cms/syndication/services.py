@@ -198,7 +198,7 @@ def push(source: Page, targets: Iterable[Page], mode: str, actor, note: str = ""
             if refusal:
                 outcomes.append(PushOutcome(target=page, site=site, refused=refusal))
                 continue
-            record = PushRecord.objects.create(
+            record = PushRecord(
                 source=source,
                 source_site=source_site,
                 target_column=page,
@@ -209,9 +209,14 @@ def push(source: Page, targets: Iterable[Page], mode: str, actor, note: str = ""
                 pushed_by=actor,
                 pushed_at=now,
             )
-            if target_id in auto_accept:
-                _materialise(record, source, page, actor=None, auto=True)
             outcomes.append(PushOutcome(target=page, site=site, record=record))
+
+        # One INSERT for every record, whatever the number of targets; only the
+        # auto-accepted ones then cost a page each (alias or copy).
+        PushRecord.objects.bulk_create([o.record for o in outcomes if o.ok])
+        for outcome in outcomes:
+            if outcome.ok and outcome.target.pk in auto_accept:
+                _materialise(outcome.record, source, outcome.target, actor=None, auto=True)
 
         if not any(outcome.ok for outcome in outcomes):
             raise SyndicationError("；".join(outcome.summary for outcome in outcomes))
