@@ -193,6 +193,9 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     for article in progress(articles) if progress else articles:
         counts["articles"] += _add_article(sites[article["site"]], article)
     counts["users"] += _admin(admin_password)
+    from cms.syndication.demo import load_syndication_demo
+
+    counts["pushes"] = load_syndication_demo(sites)  # push in three directions, inbox, a withdrawal
     return counts
 
 
