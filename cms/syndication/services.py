@@ -313,6 +313,10 @@ def accept(record: PushRecord, actor) -> PushRecord:
     """采用: publish the pushed item in the target column (alias or copy)."""
     with transaction.atomic():
         record, source = _lock_pending(record, actor)
+        # Accepting publishes in the target, so it takes the target's publishing right
+        # (审核 and above); a plain 编辑 may see the inbox and reject, not publish.
+        if not record.target_column.permissions_for_user(actor).can_publish_subpage():
+            raise PermissionDenied("采用会直接发布信息，需要本站审核（发布）权限。")
         if source is None or not source.live:
             raise SyndicationError("原文已不再发布，不能采用。")
         if active_takedown_page_ids([source.pk]):

@@ -190,3 +190,14 @@ def test_an_alias_slug_that_is_taken_in_the_target_gets_a_free_one(portal, towns
     accept(record, editor_of(portal))
     record.refresh_from_db()
     assert record.resulting_page.slug == "fxyl-2"
+
+
+def test_accepting_publishes_so_a_plain_editor_of_the_target_may_reject_but_not_accept(
+    portal, township, item, editor_of
+):
+    record = push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))[0].record
+    with pytest.raises(PermissionDenied, match="审核"):
+        accept(record, editor_of(portal, "编辑"))
+    reject(record, editor_of(portal, "编辑"), "重复信息")
+    record.refresh_from_db()
+    assert record.status == PushStatus.REJECTED
