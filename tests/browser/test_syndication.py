@@ -63,7 +63,7 @@ def test_push_accept_and_take_down_across_two_sites(live_server, page, make_site
     log_in(page, admin, "portal_editor")
     page.goto(f"{admin}/admin/syndication/inbox/")
     page.get_by_role("button", name="采用", exact=True).click()
-    assert "已采用并发布" in page.content()
+    assert "已采用并发布" in page.locator(".nice-padding [role=status]").inner_text()  # waits for the answer
     log_out(page)
     alias_url = f"{admin}/ywdt/xzdt/fxyl/"
     page.goto(alias_url)
