@@ -157,8 +157,11 @@ def restore_view(request, takedown_id: int):
 def inbox_view(request):
     errors, done = [], ""
     if request.method == "POST":
-        record = get_object_or_404(PushRecord, pk=request.POST.get("record"))
+        record_id = request.POST.get("record", "")
+        record = get_object_or_404(PushRecord, pk=record_id) if record_id.isdigit() else None
         try:
+            if record is None:
+                raise ValidationError("请选择要处理的推送。")
             if request.POST.get("action") == "accept":
                 services.accept(record, request.user)
                 done = "已采用并发布。"

@@ -190,3 +190,17 @@ def test_page_header_offers_push_and_takedown(client, township, item, editor_of)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
     assert reverse("syndication:push", args=[item.pk]) in html
     assert reverse("syndication:takedown", args=[item.pk]) in html
+
+
+def test_bad_input_gets_a_chinese_message_never_a_500(client, portal, township, item, editor_of):
+    login(client, editor_of(portal))
+    inbox = client.post(reverse("syndication:inbox"), {"record": "abc", "action": "accept"})
+    assert inbox.status_code == 200 and "请选择要处理的推送" in inbox.content.decode()
+
+    login(client, editor_of(township))
+    url = reverse("syndication:push", args=[item.pk])
+    bad = client.post(url, {"targets": ["abc"], "mode": "fax"})
+    assert bad.status_code == 200 and "推送方式" in bad.content.decode()
+    nothing = client.post(url, {"mode": PushMode.ALIAS, "shortcut_type": "notice"})
+    assert "请至少选择一个目标栏目" in nothing.content.decode()
+    assert not PushRecord.objects.exists()
