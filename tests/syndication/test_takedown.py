@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import timezone
 from wagtail.models import Page
 
 from cms.syndication.models import PushMode, PushRecord, PushStatus, Takedown, TakedownKind, TakedownPage
@@ -282,3 +283,34 @@ def test_closing_without_the_flag_leaves_pushed_items_alone(portal, township, it
     accept(record, editor_of(portal))
     close_subsite(township, notice="关停")
     assert not Takedown.objects.exists()
+
+
+def test_a_withdrawn_catalogue_item_leaves_the_catalogue_and_home_page(
+    client, portal, department, info_center, committed
+):
+    from cms.disclosure.models import PolicyDocumentPage, Topic
+
+    page = PolicyDocumentPage(
+        title="关于印发教育工作要点的通知",
+        slug="jygzyd",
+        body="<p>正文</p>",
+        issuing_organisation=department.profile.organisation,
+        topic=Topic.objects.get(parent=None, name="综合政务"),
+        genre="通知",
+        disclosure_term="long_term",
+        date_formed=timezone.localdate(),
+        live=False,
+    )
+    column_of(department, "zcwj").add_child(instance=page)
+    page.save_revision().publish()
+    catalogue = "/api/catalogue/"
+    assert client.get(catalogue, HTTP_HOST=portal.hostname).json()["count"] == 1
+    assert "jygzyd" in client.get("/", HTTP_HOST=department.hostname).content.decode()
+
+    with committed():
+        take_down(page, TakedownKind.WITHDRAWN, "文件已废止", info_center)
+
+    assert client.get(catalogue, HTTP_HOST=portal.hostname).json()["count"] == 0
+    assert client.get(catalogue, HTTP_HOST=department.hostname).json()["count"] == 0
+    assert "jygzyd" not in client.get("/", HTTP_HOST=department.hostname).content.decode()
+    assert "【已撤销】" in fetch(client, page).content.decode()
