@@ -314,3 +314,27 @@ def test_a_withdrawn_catalogue_item_leaves_the_catalogue_and_home_page(
     assert client.get(catalogue, HTTP_HOST=department.hostname).json()["count"] == 0
     assert "jygzyd" not in client.get("/", HTTP_HOST=department.hostname).content.decode()
     assert "【已撤销】" in fetch(client, page).content.decode()
+
+
+def test_takedown_and_push_queries_do_not_grow_with_the_number_of_copies(portal, make_site, info_center):
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.syndication.models import ColumnPushSettings
+
+    sites = [make_site(f"d{n}.example.gov.cn", name=f"部门{n}") for n in range(6)]
+    for site in sites:
+        ColumnPushSettings.objects.create(column=column_of(site, "gzdt")).auto_accept_from.add(portal)
+
+    def queries(count: int, slug: str) -> tuple[int, int]:
+        item = publish_article(column_of(portal, "tzgg"), f"通知{slug}", slug=slug)
+        targets = [column_of(site, "tzgg") for site in sites[:count]]
+        with CaptureQueriesContext(connection) as pushing:
+            push(item, targets, PushMode.ALIAS, info_center)  # pending: records only
+        push(item, [column_of(site, "gzdt") for site in sites[:count]], PushMode.COPY, info_center)
+        with CaptureQueriesContext(connection) as taking_down:
+            result = take_down(item, TakedownKind.GONE, "撤回", info_center)
+        assert len(result.pages) == count + 1
+        return len(pushing), len(taking_down)
+
+    queries(1, "warm")  # per-process caches (content types, the actor's permissions)
+    assert queries(2, "few") == queries(6, "many")
