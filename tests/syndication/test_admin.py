@@ -204,3 +204,31 @@ def test_bad_input_gets_a_chinese_message_never_a_500(client, portal, township, 
     nothing = client.post(url, {"mode": PushMode.ALIAS, "shortcut_type": "notice"})
     assert "请至少选择一个目标栏目" in nothing.content.decode()
     assert not PushRecord.objects.exists()
+
+
+def test_a_taken_down_item_cannot_be_republished_from_the_editor(client, township, item, editor_of):
+    from django.utils import timezone
+    from wagtail.models import Page
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    from cms.syndication.services import take_down
+
+    take_down(item, TakedownKind.GONE, "错误", editor_of(township))
+    login(client, editor_of(township))
+    url = reverse("wagtailadmin_pages:edit", args=[item.pk])
+    data = nested_form_data(
+        {
+            "title": item.title,
+            "slug": item.slug,
+            "body": rich_text(item.body),
+            "publication_date": timezone.localtime(item.publication_date).strftime("%Y-%m-%d %H:%M"),
+            "attachments": inline_formset([]),
+            "disclosure_mode": item.disclosure_mode,
+            "validity": item.validity,
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(url, data, follow=True)
+
+    assert "该信息已被下架" in response.content.decode()
+    assert Page.objects.get(pk=item.pk).live is False
