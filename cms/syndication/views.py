@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page, Site
 
 from cms.content.models import ColumnPage, ColumnType
@@ -108,8 +109,13 @@ def push_view(request, page_id: int):
 class TakedownForm(forms.Form):
     kind = forms.ChoiceField(label="下架方式", choices=TakedownKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label="下架理由", widget=forms.Textarea(attrs={"rows": 3}))
-    replacement = forms.IntegerField(
-        label="替代页面/跳转目标（页面ID）", required=False, help_text="撤销时显示的替代链接；跳转时必填。"
+    replacement = forms.ModelChoiceField(
+        label="替代页面/跳转目标",
+        queryset=Page.objects.live(),
+        required=False,
+        widget=AdminPageChooser(),
+        help_text="撤销时显示的替代链接；跳转时必填。",
+        error_messages={"invalid_choice": "所选页面不存在或未发布。"},
     )
 
 
@@ -124,17 +130,16 @@ def takedown_view(request, page_id: int):
     context["preview"] = [(p, services.site_label(sites.site_of(p))) for p in plan.pages]
     context["pending"] = [r for r in plan.pushes if r.status == PushStatus.PENDING]
     if request.method == "POST" and form.is_valid() and "confirm" in request.POST:
-        replacement_id = form.cleaned_data["replacement"]
-        replacement = Page.objects.filter(pk=replacement_id).first() if replacement_id else None
-        if replacement_id and replacement is None:
-            context["errors"] = [f"页面ID {replacement_id} 不存在。"]
-        else:
-            try:
-                context["result"] = services.take_down(
-                    item, form.cleaned_data["kind"], form.cleaned_data["reason"], request.user, replacement=replacement
-                )
-            except (ValidationError, PermissionDenied) as error:
-                context["errors"] = _messages(error)
+        try:
+            context["result"] = services.take_down(
+                item,
+                form.cleaned_data["kind"],
+                form.cleaned_data["reason"],
+                request.user,
+                replacement=form.cleaned_data["replacement"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            context["errors"] = _messages(error)
     context["confirming"] = request.method == "POST" and form.is_valid() and "result" not in context
     return TemplateResponse(request, "syndication/admin/takedown.html", context)
 

@@ -92,7 +92,14 @@ def test_redirect_without_a_target_is_a_clear_message_not_a_500(client, township
         reverse("syndication:takedown", args=[item.pk]),
         {"kind": "redirect", "reason": "取代", "replacement": "999999", "confirm": "1"},
     )
-    assert "页面ID 999999 不存在" in response.content.decode()
+    assert "所选页面不存在或未发布" in response.content.decode()
+    newer = publish_article(column_of(township, "gzdt"), "更正后的信息", slug="gz")
+    done = client.post(
+        reverse("syndication:takedown", args=[item.pk]),
+        {"kind": "redirect", "reason": "取代", "replacement": str(newer.pk), "confirm": "1"},
+    )
+    assert "涉及 1 个网站的 1 个页面" in done.content.decode()
+    assert Takedown.objects.get().replacement_id == newer.pk
 
 
 def test_the_inbox_shows_only_the_sites_own_pushes_and_accepts_or_rejects(
