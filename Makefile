@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/search.py
 	$(PY) bench/workflow.py
+	$(PY) bench/syndication.py
 
 ## screenshots: PNGs of the public pages for the README (needs chromium and fonts-noto-cjk)
 screenshots: $(VENV)/.installed-test

@@ -84,9 +84,13 @@ def content_type_of(page: Page) -> str:
 
 
 def indexable_pages(pages: QuerySet[Page] | None = None) -> QuerySet[Page]:
-    """Live public pages of the indexed types (home and catalogue pages have no text of their own)."""
+    """Live public pages of the indexed types (home and catalogue pages have no text of their own),
+    without taken-down ones."""
+    from cms.syndication.selectors import exclude_taken_down
+
     pages = Page.objects.all() if pages is None else pages
-    return pages.live().public().type(*INDEXED_TYPES)
+    # A withdrawn page stays live at its URL with its notice, but is listed nowhere.
+    return exclude_taken_down(pages.live().public().type(*INDEXED_TYPES))
 
 
 def build_documents(pages: Iterable[Page]) -> Iterator[SearchDocument]:

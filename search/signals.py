@@ -1,4 +1,4 @@
-"""Keep the index current: every publish, unpublish, move and delete queues an update."""
+"""Keep the index current: every publish, unpublish, move, delete, takedown and restore queues an update."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.syndication.signals import takedown_changed
+
 from .tasks import remove_from_index, update_index, update_site_index
 
 
@@ -14,6 +16,12 @@ from .tasks import remove_from_index, update_index, update_site_index
 @receiver(page_unpublished)
 def _page_changed(sender, instance, **kwargs) -> None:
     update_index.enqueue([instance.pk])
+
+
+@receiver(takedown_changed)
+def _taken_down_or_restored(sender, page_ids, **kwargs) -> None:
+    # Sent after commit with every page a takedown or restore reached.
+    update_index.enqueue(list(page_ids))
 
 
 @receiver(post_page_move)

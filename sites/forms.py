@@ -33,6 +33,9 @@ class CloseSubsiteForm(forms.Form):
         help_text="向公众说明关停原因和信息去向，如“本网站已整合至区政府门户网站”。",
     )
     closed_on = forms.DateField(label="关停日期", required=False, help_text="留空则为今天。")
+    withdraw_pushed = forms.BooleanField(
+        label="同时撤销该站推送到其他网站的信息", required=False, help_text="其他网站采用的引用和副本将显示撤销公告。"
+    )
 
 
 class ConfirmForm(forms.Form):

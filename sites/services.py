@@ -221,8 +221,13 @@ def _create_site_groups(site_name: str, home: Page, collection: Collection) -> l
 
 
 @transaction.atomic
-def close_subsite(site: Site, *, notice: str, actor=None, closed_on: date | None = None) -> SiteProfile:
-    """关停: every URL of the site answers 410 with the notice and a link to the portal."""
+def close_subsite(
+    site: Site, *, notice: str, actor=None, closed_on: date | None = None, withdraw_pushed: bool = False
+) -> SiteProfile:
+    """关停: every URL of the site answers 410 with the notice and a link to the portal.
+
+    With ``withdraw_pushed`` the items it pushed are also withdrawn from every
+    other site (cms.syndication), in the same transaction."""
     profile = _profile_for_status_change(site)
     if profile.site_type == SiteType.PORTAL:
         raise SiteStatusError("门户网站不能关停。")
@@ -230,13 +235,18 @@ def close_subsite(site: Site, *, notice: str, actor=None, closed_on: date | None
         raise SiteStatusError(f"网站“{profile}”已经关停。")
     if not notice.strip():
         raise SiteStatusError("请填写关停公告，说明关停原因及信息去向。")
-    return _set_status(
+    profile = _set_status(
         profile,
         SiteStatus.CLOSED,
         actor,
         closure_notice=notice.strip(),
         closed_on=closed_on or timezone.localdate(),
     )
+    if withdraw_pushed:
+        from cms.syndication.services import withdraw_site_pushes
+
+        withdraw_site_pushes(site, reason=f"{profile}已关停。{notice.strip()}", actor=actor)
+    return profile
 
 
 @transaction.atomic

@@ -95,6 +95,7 @@ class CloseSubsiteView(SiteStatusView):
             self.profile.site,
             notice=form.cleaned_data["notice"],
             closed_on=form.cleaned_data["closed_on"],
+            withdraw_pushed=form.cleaned_data.get("withdraw_pushed", False),
             actor=self.request.user,
         )
         return f"网站“{self.profile}”已关停，所有页面将显示关停公告。"

@@ -26,6 +26,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Site
 
+from cms.syndication.selectors import exclude_taken_down
+
 from .models import ArticlePage, ColumnPage
 
 FEED_SIZE = 20
@@ -63,12 +65,9 @@ def plain_text(rich_text: str, limit: int = DESCRIPTION_CHARS) -> str:
 
 def site_items(site: Site) -> QuerySet[ArticlePage]:
     """Live, public items (any ArticlePage subclass) of one site, newest first."""
-    return (
-        ArticlePage.objects.descendant_of(site.root_page, inclusive=False)
-        .live()
-        .public()
-        .order_by("-publication_date", "-pk")
-    )
+    return exclude_taken_down(
+        ArticlePage.objects.descendant_of(site.root_page, inclusive=False).live().public()
+    ).order_by("-publication_date", "-pk")
 
 
 def live_column(site: Site, page_id: int) -> ColumnPage:
@@ -190,9 +189,7 @@ def sitemap_entries(request: HttpRequest, site: Site) -> Iterable[SitemapEntry]:
     consulted; none in this project does.
     """
     pages = (
-        site.root_page.get_descendants(inclusive=True)
-        .live()
-        .public()
+        exclude_taken_down(site.root_page.get_descendants(inclusive=True).live().public())
         .order_by("path")
         .only("url_path", "last_published_at", "latest_revision_created_at")
     )

@@ -25,6 +25,7 @@ from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
+from cms.syndication.selectors import exclude_taken_down
 
 from .serving import ServingMixin, route_below_home
 
@@ -70,8 +71,7 @@ class HomePage(ServingMixin, Page):
             (
                 column,
                 list(
-                    ArticlePage.objects.descendant_of(column)
-                    .live()
+                    exclude_taken_down(ArticlePage.objects.descendant_of(column).live())
                     .order_by("-publication_date")
                     .only(*LIST_FIELDS)[:count]
                 ),
@@ -161,7 +161,7 @@ class ColumnPage(ServingMixin, Page):
 
     def items(self) -> models.QuerySet[ArticlePage]:
         """Live items of this column, newest first."""
-        return ArticlePage.objects.child_of(self).live().order_by("-publication_date", "-pk")
+        return exclude_taken_down(ArticlePage.objects.child_of(self).live()).order_by("-publication_date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

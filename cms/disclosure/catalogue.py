@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cms import cache_generation
 from cms.content.models import ArticlePage
+from cms.syndication.selectors import exclude_taken_down
 from sites.models import Organisation, SiteType
 
 from .metadata import DisclosureMode, DisclosureTerm, Genre, Validity
@@ -109,7 +110,7 @@ def catalogue_items(organisation: Organisation | None) -> QuerySet[ArticlePage]:
     """Every live catalogue item, of any article type, in scope."""
     # Every published catalogue item has an index number; saying so makes the join
     # an inner one, so PostgreSQL can walk the 索引号 index when sorting by it.
-    items = ArticlePage.objects.live().filter(in_catalogue=True, index_number__isnull=False)
+    items = exclude_taken_down(ArticlePage.objects.live()).filter(in_catalogue=True, index_number__isnull=False)
     return items.filter(issuing_organisation=organisation) if organisation else items
 
 

@@ -21,6 +21,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     "cms.content",
     "cms.disclosure",
+    "cms.syndication",
     "sites",
     "search",
     "cms.workflow",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     # or maintained subsites before any page is served.
     "sites.middleware.SiteStatusMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost: turns the 404 of a taken-down page into 410 or a redirect (DESIGN §3).
+    "cms.syndication.middleware.TakedownResponseMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -99,6 +102,7 @@ MIGRATION_MODULES = {
     "sites": "migrations.sites",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
+    "syndication": "migrations.syndication",
 }
 
 DATABASES = {

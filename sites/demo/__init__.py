@@ -196,6 +196,9 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     from cms.workflow.demo import load_workflow_demo  # review workflows and the demo word lists
 
     load_workflow_demo(sites.values())
+    from cms.syndication.demo import load_syndication_demo
+
+    counts["pushes"] = load_syndication_demo(sites)  # push in three directions, inbox, a withdrawal
     return counts
 
 

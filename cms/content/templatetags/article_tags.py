@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cms.content.models import LIST_FIELDS, ArticlePage
+from cms.syndication.selectors import exclude_taken_down
 
 register = template.Library()
 
@@ -126,7 +127,7 @@ def article_navigation(page: ArticlePage) -> ArticleNavigation:
     """
     if page.pk is None or not page.path:  # preview of a page never saved
         return ArticleNavigation()
-    siblings = ArticlePage.objects.sibling_of(page, inclusive=False).live()
+    siblings = exclude_taken_down(ArticlePage.objects.sibling_of(page, inclusive=False).live())
     date, pk = page.publication_date, page.pk
     newer = (
         siblings.filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=pk))

@@ -20,11 +20,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("hostname")
         parser.add_argument("--notice", required=True, help="关停公告")
+        parser.add_argument(
+            "--withdraw-pushed", action="store_true", help="同时撤销该站推送到其他网站的信息（一键下架：撤销）"
+        )
 
     def handle(self, *args, **options):
         site = site_by_hostname(options["hostname"])
         try:
-            close_subsite(site, notice=options["notice"])
+            close_subsite(site, notice=options["notice"], withdraw_pushed=options["withdraw_pushed"])
         except ValidationError as error:
             raise refusal(error) from None
         self.stdout.write(self.style.SUCCESS(f"已关停“{site.site_name}”。"))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SyndicationConfig(AppConfig):
+    name = "cms.syndication"
+    label = "syndication"
+    verbose_name = "推送与下架"

@@ -1,0 +1,128 @@
+"""Wagtail wiring of 推送 and 下架: serving withdrawn pages, audit-log actions, admin menus."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from .selectors import withdrawal_of, withdrawn_page_ids
+
+
+@hooks.register("before_serve_page")
+def serve_withdrawal_notice(page, request, serve_args, serve_kwargs):
+    # A cache read per page served; a query only for the (rare) withdrawn page.
+    if page.pk not in withdrawn_page_ids():
+        return None
+    row = withdrawal_of(page.pk)
+    if row is None:
+        return None
+    takedown = row.takedown
+    replacement = takedown.replacement
+    context = {
+        "page": page,
+        "self": page,
+        "request": request,
+        "takedown": takedown,
+        "replacement_url": replacement.get_url(request) if replacement and replacement.live else "",
+    }
+    return TemplateResponse(request, "syndication/withdrawn.html", context)
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_taken_down(request, page):
+    # Republishing would bring a taken-down item (and its aliases) back without a restore.
+    from .services import active_takedown_page_ids
+
+    if page.pk and active_takedown_page_ids([page.pk]):
+        messages.error(request, "该信息已被下架，请先在“下架记录”中恢复，再发布。")
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("register_log_actions")
+def register_syndication_actions(actions):
+    actions.register_action("syndication.push", "推送", "推送信息")
+    actions.register_action("syndication.accept", "采用推送", "采用推送的信息")
+    actions.register_action("syndication.reject", "退回推送", "退回推送的信息")
+    actions.register_action("syndication.takedown", "下架", "一键下架")
+    actions.register_action("syndication.restore", "恢复", "恢复已下架的信息")
+
+
+# --- admin: page actions, URLs and the 推送与下架 menu ------------------------------
+
+
+def _page_actions(page, user) -> list:
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from cms.content.models import ArticlePage
+
+    from .services import can_take_down
+
+    # Header and listing buttons are built per page; permission checks reuse Wagtail's cached tester.
+
+    buttons = []
+    specific_class = page.specific_class
+    if specific_class and issubclass(specific_class, ArticlePage):
+        if page.live and page.permissions_for_user(user).can_edit():
+            buttons.append(
+                Button("推送", url=reverse("syndication:push", args=[page.pk]), icon_name="upload", priority=60)
+            )
+        if can_take_down(user, page):
+            buttons.append(
+                Button("一键下架", url=reverse("syndication:takedown", args=[page.pk]), icon_name="cross", priority=61)
+            )
+    return buttons
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_actions(page, user, view_name, next_url=None):
+    return _page_actions(page, user)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_actions(page, user, next_url=None):
+    return _page_actions(page, user)
+
+
+@hooks.register("register_admin_urls")
+def register_syndication_urls():
+    from django.urls import include, path
+
+    from . import views
+
+    urls = [
+        path("push/<int:page_id>/", views.push_view, name="push"),
+        path("takedown/<int:page_id>/", views.takedown_view, name="takedown"),
+        path("restore/<int:takedown_id>/", views.restore_view, name="restore"),
+        path("inbox/", views.inbox_view, name="inbox"),
+        path("records/", views.records_view, name="records"),
+        path("find/", views.finder_view, name="finder"),
+        path("stats/", views.stats_view, name="stats"),
+    ]
+    return [path("syndication/", include((urls, "syndication"), namespace="syndication"))]
+
+
+class InfoCenterMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .services import is_info_center
+
+        return is_info_center(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_syndication_menu():
+    from django.urls import reverse_lazy
+
+    menu = Menu(
+        items=[
+            MenuItem("待采用", reverse_lazy("syndication:inbox"), icon_name="tasks", order=100),
+            InfoCenterMenuItem("推送与下架记录", reverse_lazy("syndication:records"), icon_name="list-ul", order=200),
+            InfoCenterMenuItem("查找并下架", reverse_lazy("syndication:finder"), icon_name="search", order=300),
+            InfoCenterMenuItem("信息报送统计", reverse_lazy("syndication:stats"), icon_name="table", order=400),
+        ]
+    )
+    return SubmenuMenuItem("推送与下架", menu, icon_name="redirect", order=160)

@@ -1,0 +1,77 @@
+"""Fixtures for push and takedown: a small cluster, its editors and an item to syndicate."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from sites.models import SiteType
+from sites.services import INFO_CENTER_GROUP
+
+from ..conftest import column_of, publish_article
+
+PASSWORD = "Editor-pass-2026"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the service defers to after commit (cache retirement, signals), as a
+    real commit would: tests run inside a transaction that never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, *groups: str):
+        user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor_of(make_user):
+    """A member of the site's 审核 group (may add, edit and publish in that site only)."""
+
+    made = {}
+
+    def make(site, role: str = "审核"):
+        if (site.pk, role) not in made:
+            made[site.pk, role] = make_user(f"{site.hostname.split('.')[0]}_{role}", f"{site.site_name}·{role}")
+        return made[site.pk, role]
+
+    return make
+
+
+@pytest.fixture
+def info_center(make_user):
+    return make_user("xxzx", INFO_CENTER_GROUP)
+
+
+@pytest.fixture
+def department2(portal, make_site):
+    return make_site("wjw.example.gov.cn", SiteType.DEPARTMENT, name="宣州区卫生健康委员会")
+
+
+@pytest.fixture
+def item(township):
+    return publish_article(
+        column_of(township, "gzdt"),
+        "水阳镇开展防汛应急演练",
+        slug="fxyl",
+        body="<p>水阳镇组织开展防汛应急演练，全镇干部群众参加。</p>",
+    )
+
+
+def url_of(page) -> tuple[str, str]:
+    """(host, path) a reader requests for ``page``, whether it is live or not."""
+    _site_id, root_url, path = page.specific.get_url_parts()
+    return root_url.split("://", 1)[1].split(":")[0], path
+
+
+def fetch(client, page):
+    host, path = url_of(page)
+    return client.get(path, HTTP_HOST=host)
