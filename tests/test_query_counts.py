@@ -57,6 +57,11 @@ def test_public_page_query_counts_do_not_grow_with_sites(client, portal, townshi
     assert max(few) <= MAX_QUERIES, dict(zip(pages, few, strict=True))
 
 
+# From an empty cache a page may also read the cluster's withdrawn-page list
+# (cms/syndication/selectors.py), cached until the next takedown or restore.
+COLD_CACHE_EXTRA = 1
+
+
 def test_a_page_rendered_from_an_empty_cache_stays_within_the_limit(client, portal, township):
     publish_article(column_of(township, "gzdt"), "工作动态", slug="news")
     for path in ("/", "/gzdt/", "/gzdt/news/"):
@@ -64,4 +69,4 @@ def test_a_page_rendered_from_an_empty_cache_stays_within_the_limit(client, port
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path, HTTP_HOST=township.hostname).status_code == 200
-        assert len(captured) <= MAX_QUERIES, (path, [q["sql"][:80] for q in captured])
+        assert len(captured) <= MAX_QUERIES + COLD_CACHE_EXTRA, (path, [q["sql"][:80] for q in captured])
