@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .services import password_change_required
+
+# What a user who must change the password may still reach.
+ALLOWED_NAMES = ("accounts_change_password", "wagtailadmin_logout")
+
+
+class PasswordChangeRequiredMiddleware:
+    """After a reset, or once the password is older than the expiry, the admin shows
+    only the change-password form (one query per admin request, none for public pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/admin/")
+            and request.user.is_authenticated
+            and request.path not in {reverse(name) for name in ALLOWED_NAMES}
+            and password_change_required(request.user)
+        ):
+            return redirect(reverse("accounts_change_password") + f"?next={request.path}")
+        return self.get_response(request)
