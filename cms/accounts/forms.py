@@ -29,7 +29,9 @@ class MoveAccountForm(forms.Form):
 
 
 class BulkUploadForm(forms.Form):
-    file = forms.FileField(label="账号表格（.xlsx）", help_text="列：用户名、站点（主机名或网站名称）、角色、责任人、电话、邮箱。")
+    file = forms.FileField(
+        label="账号表格（.xlsx）", help_text="列：用户名、站点（主机名或网站名称）、角色、责任人、电话、邮箱。"
+    )
 
 
 class DormantForm(forms.Form):

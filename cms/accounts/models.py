@@ -54,6 +54,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
 
 class LoginEvent(models.Model):
     """One login attempt (success or failure), or a logout: the account's login history."""
@@ -76,3 +79,6 @@ class LoginEvent(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -270,7 +270,8 @@ def move_account(user, site: Site | str, *, actor=None) -> None:
 # ------------------------------------------------------------------ bulk creation from XLSX
 
 BULK_COLUMNS = ("用户名", "站点", "角色", "责任人", "电话", "邮箱")
-FIELD_FOR_COLUMN = dict(zip(BULK_COLUMNS, ("username", "site", "role", "responsible_name", "responsible_phone", "email")))
+BULK_FIELDS = ("username", "site", "role", "responsible_name", "responsible_phone", "email")
+FIELD_FOR_COLUMN = dict(zip(BULK_COLUMNS, BULK_FIELDS, strict=True))
 COLUMN_FOR_FIELD = {v: k for k, v in FIELD_FOR_COLUMN.items()}
 
 

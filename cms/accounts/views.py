@@ -95,9 +95,7 @@ class AccountCreateView(AccountsFormView):
     submit_button_label = "创建账号"
 
     def perform(self, form):
-        user, password = services.create_account(
-            services.AccountRequest(**form.cleaned_data), actor=self.request.user
-        )
+        user, password = services.create_account(services.AccountRequest(**form.cleaned_data), actor=self.request.user)
         return self.show_password(user, password, f"账号“{user.username}”已创建")
 
 

@@ -40,7 +40,9 @@ account_menu = Menu(
         PermissionMenuItem("单位账号", "accounts_index", views.MANAGE, icon_name="user", order=200),
         PermissionMenuItem("长期未登录账号", "accounts_dormant", views.MANAGE, icon_name="time", order=300),
         PermissionMenuItem("导出审计日志", "accounts_audit_export", views.AUDIT, icon_name="history", order=400),
-        PermissionMenuItem("修改密码", "accounts_change_password", "wagtailadmin.access_admin", icon_name="key", order=500),
+        PermissionMenuItem(
+            "修改密码", "accounts_change_password", "wagtailadmin.access_admin", icon_name="key", order=500
+        ),
     ]
 )
 
