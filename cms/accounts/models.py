@@ -17,6 +17,7 @@ class AccountRole(models.TextChoices):
 
     EDITOR = "editor", "编辑"
     REVIEWER = "reviewer", "审核"
+    LEADER = "leader", "领导"
     SITE_ADMIN = "site_admin", "站点管理员"
 
 

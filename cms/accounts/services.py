@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import GroupSitePermission, Page, Site
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, GroupSitePermission, Page, Site
 
 from sites.blueprints import ROLES, group_name
 
@@ -66,14 +66,35 @@ INFO_CENTER_ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+@transaction.atomic
 def ensure_info_center_roles() -> dict[str, Group]:
-    """The three info-center groups with exactly their permissions (idempotent)."""
+    """The three info-center groups with exactly their permissions (idempotent).
+
+    系统管理员 holds what the 信息中心 group holds (sites' provisioning grants: 站群管理,
+    the taxonomy, every page and every collection) plus every site's settings; the
+    信息中心 group stays as it was for existing installs and tests.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from sites.services import ensure_info_center_group
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    info_center = ensure_info_center_group()
     groups = {}
     for name, wanted in INFO_CENTER_ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
-        )
+        permissions = [Permission.objects.get(content_type__app_label=a, codename=c) for a, c in wanted]
+        if name == SYSTEM_ADMIN:
+            permissions += list(info_center.permissions.all())
+            for grant in GroupPagePermission.objects.filter(group=info_center):
+                GroupPagePermission.objects.get_or_create(group=group, page=grant.page, permission=grant.permission)
+            for grant in GroupCollectionPermission.objects.filter(group=info_center):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=grant.collection, permission=grant.permission
+                )
+        group.permissions.set(permissions)
         groups[name] = group
     return groups
 
@@ -172,7 +193,7 @@ def validate_account_request(request: AccountRequest, *, taken: set[str] = froze
         refuse("site", f"站点“{request.site}”不存在（请填写主机名或网站名称）。")
     role = ROLE_LABELS.get(request.role, request.role)
     if role not in AccountRole.values:
-        refuse("role", f"角色“{request.role}”无效，可选：编辑、审核、站点管理员。")
+        refuse("role", f"角色“{request.role}”无效，可选：编辑、审核、领导、站点管理员。")
     elif site is not None:
         try:
             site_role_group(site, role)
