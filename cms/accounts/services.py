@@ -219,15 +219,16 @@ def _create(request: AccountRequest, actor) -> tuple[Any, str]:
     site = resolve_site(request.site)
     role = ROLE_LABELS.get(request.role, request.role)
     password = generate_password()
-    user = User.objects.create_user(request.username.strip(), email=request.email.strip(), password=password)
+    user = User(username=request.username.strip(), email=request.email.strip())
+    user.set_password(password)
+    user.save()  # set_password + save (not create_user) so the password history and clock start
     user.groups.add(site_role_group(site, role))
-    AccountProfile.objects.filter(user=user).update(
-        site=site,
-        role=role,
-        responsible_name=request.responsible_name.strip(),
-        responsible_phone=request.responsible_phone.strip(),
-        must_change_password=True,
-    )
+    profile = AccountProfile.objects.get(user=user)
+    profile.site, profile.role, profile.must_change_password = site, role, True
+    profile.responsible_name = request.responsible_name.strip()
+    profile.responsible_phone = request.responsible_phone.strip()
+    profile.save()
+    user.account = profile
     log(instance=user, action="accounts.create", user=actor, data={"site": site.hostname, "role": role})
     return user, password
 
@@ -399,7 +400,7 @@ def cluster_overview() -> list[dict]:
         Page.objects.filter(depth__gte=2)
         .annotate(prefix=prefix)
         .values("prefix")
-        .annotate(last=Max("last_published_at"))
+        .annotate(last=Max(Coalesce("last_published_at", "first_published_at")))
         .values_list("prefix", "last")
     )
     waiting = dict(
