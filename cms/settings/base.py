@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached pages included (cms/accounts/security.py).
     "cms.accounts.security.ContentSecurityPolicyMiddleware",
+    # Above the page cache too, so cached pages are not framable either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After auth so it could exempt operators later; answers 410/503 for closed
     # or maintained subsites before any page is served.
     "sites.middleware.SiteStatusMiddleware",
@@ -140,7 +141,7 @@ TASKS = {
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "cms.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
