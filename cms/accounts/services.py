@@ -387,7 +387,7 @@ def accounts_list(site: Site | None = None):
 
 
 def cluster_overview() -> list[dict]:
-    """站群管理 at a glance: a fixed number of queries (four) whatever the number of sites."""
+    """站群管理 at a glance: a fixed number of queries (three) whatever the number of sites."""
     sites = list(
         Site.objects.select_related("profile__organisation", "root_page")
         .annotate(account_count=Count("accounts", filter=Q(accounts__user__is_active=True)))
