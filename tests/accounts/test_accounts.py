@@ -257,3 +257,24 @@ class TestOverview:
             make_site(f"a{n}.example.gov.cn")
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert len(cluster_overview()) == 5
+
+
+class TestCommands:
+    def test_dormant_accounts_lists_and_disables(self, department, make_account, capsys):
+        from django.core.management import call_command
+
+        old = make_account(department, username="jyj_old")
+        User.objects.filter(pk=old.pk).update(last_login=timezone.now() - timedelta(days=100))
+        call_command("dormant_accounts")
+        assert "jyj_old\t宣州区教育局\t" in capsys.readouterr().out
+        old.refresh_from_db()
+        assert old.is_active
+        call_command("dormant_accounts", "--disable")
+        old.refresh_from_db()
+        assert not old.is_active
+
+    def test_purge_audit_log_refuses_less_than_the_retention(self, db):
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError, match="至少保留 180 天"):
+            call_command("purge_audit_log", "--older-than-days", "30")
