@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/provision.py
 	$(PY) bench/catalogue.py
 	$(PY) bench/pages.py
+	$(PY) bench/accounts.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache
