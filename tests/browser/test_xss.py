@@ -1,6 +1,9 @@
 """XSS in a real browser: every payload of the corpus, through every public input and
 through the catalogue's HTML import, is rendered harmless — no script runs, no dialog opens.
 
+The browser ignores the Content-Security-Policy here (``bypass_csp`` in conftest), so
+escaping and the nh3 sanitizer are shown to hold on their own, without CSP's help.
+
 Public inputs today are query parameters (catalogue filters, column paging, the
 长者模式 switch's return address, the open-data API); search and 留言 forms belong to
 other issues and join this test when they land.
