@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -278,3 +279,37 @@ class TestCommands:
 
         with pytest.raises(CommandError, match="至少保留 180 天"):
             call_command("purge_audit_log", "--older-than-days", "30")
+
+
+class TestAdminViews:
+    def test_bulk_import_page_reports_bad_rows_and_creates_nothing(self, department, security_admin, client):
+        client.force_login(security_admin)
+        sheet = workbook(
+            [["jyj_a", "jyj.example.gov.cn", "编辑", "甲", "0563-1111111"], ["jyj_b", "x", "编辑", "", "1"]]
+        )
+        upload = SimpleUploadedFile("accounts.xlsx", sheet.getvalue())
+        response = client.post(reverse("accounts_bulk"), {"file": upload})
+        page = response.content.decode()
+        assert response.status_code == 200 and "未创建任何账号" in page
+        assert "站点“x”不存在" in page and "请填写责任人姓名" in page
+        assert not User.objects.filter(username__startswith="jyj_").exists()
+
+    def test_site_admin_saves_own_appearance_but_not_another_sites(self, portal, make_site, make_account, client):
+        from sites.models import SiteAppearance
+
+        own = make_site("jyj.example.gov.cn", name="宣州区教育局")
+        other = make_site("wjw.example.gov.cn", name="宣州区卫生健康委员会")
+        client.force_login(make_account(own, "site_admin"))
+        form = {
+            "primary_colour": "#8b0000",
+            "sponsor_line": "宣州区教育局主办",
+            "banner_alt": "",
+            "footer_links-TOTAL_FORMS": "0",
+            "footer_links-INITIAL_FORMS": "0",
+            "footer_links-MIN_NUM_FORMS": "0",
+            "footer_links-MAX_NUM_FORMS": "1000",
+        }
+        for site, saved in ((own, True), (other, False)):
+            url = reverse("wagtailsettings:edit", args=["sites", "siteappearance", site.pk])
+            client.post(url, form)
+            assert SiteAppearance.objects.filter(site=site, sponsor_line="宣州区教育局主办").exists() is saved
