@@ -211,7 +211,12 @@ class TestUploads:
         assert not form.is_valid() and "file" in form.errors
 
     def test_a_decompression_bomb_is_refused(self, collection):
-        form = self.image_form(collection, "bomb.png", png(8000, 6000, mode="1"))  # 48 M pixels, a few KB
+        with pytest.warns(PILImage.DecompressionBombWarning):  # Pillow's guard, at our 40 M pixel limit
+            form = self.image_form(collection, "bomb.png", png(8000, 6000, mode="1"))  # 48 M pixels, a few KB
+            assert not form.is_valid() and "file" in form.errors
+
+    def test_a_bomb_past_twice_the_limit_is_a_form_error_not_a_500(self, collection):
+        form = self.image_form(collection, "bomb.png", png(10000, 9000, mode="1"))  # 90 M pixels
         assert not form.is_valid() and "file" in form.errors
 
     def test_documents_outside_the_allow_list_or_too_large_are_refused(self, collection, settings):
