@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run setup demo test lint bench clean
+.PHONY: run setup demo scheduler test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ setup: $(VENV)/.installed
 demo: setup
 	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py load_demo --port $(PORT)
 
+## scheduler: run publish_scheduled every minute (定时发布/到期下线) next to `make run`
+scheduler: setup
+	while true; do DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py publish_scheduled; sleep 60; done
+
 # axe-core for the accessibility tests (npm); without npm those tests skip, except in CI.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
@@ -38,6 +42,9 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed-test node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The search backend contract runs on SQLite too when the suite runs on another database.
+	@case "$$DATABASE_URL" in ""|sqlite*) ;; *) echo "search contract on SQLite:"; \
+		env -u DATABASE_URL $(VENV)/bin/pytest -q tests/search/test_contract.py tests/search/test_freshness.py;; esac
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-test
@@ -50,6 +57,8 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/catalogue.py
 	$(PY) bench/pages.py
 	$(PY) bench/accounts.py
+	$(PY) bench/search.py
+	$(PY) bench/workflow.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test static_collected .pytest_cache .ruff_cache

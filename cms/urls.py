@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.disclosure.views import catalogue_api
+from search.views import search_page
 from sites.reader import site_map, toggle_elderly_mode
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/catalogue/", catalogue_api, name="catalogue_api"),
     path("a11y/elderly/", toggle_elderly_mode, name="elderly_mode"),
     path("wzdt/", site_map, name="site_map"),
+    path("search/", search_page, name="search"),
     path("", include("cms.content.feed_urls")),
     path("", include("cms.content.article_urls")),
 ]

@@ -133,7 +133,8 @@ def provision_subsite(request: SubsiteRequest, *, actor=None) -> Site:
 
     Creates the root HomePage, the Site and its SiteProfile, the blueprint's
     column tree, the site's editor and reviewer groups with page permissions on
-    that subtree only, and a media Collection those groups may use.
+    that subtree only, a media Collection those groups may use, and the site's
+    review workflows (cms/workflow).
     """
     hostname, organisation, blueprint = validate_subsite_request(request)
     site_name = request.site_name.strip()
@@ -171,6 +172,10 @@ def provision_subsite(request: SubsiteRequest, *, actor=None) -> Site:
         from cms.accounts.services import grant_site_admin_settings  # accounts builds on sites: import late
 
         grant_site_admin_settings(site)
+
+        from cms.workflow.services import ensure_site_workflows  # here: the workflow app builds on sites
+
+        ensure_site_workflows(site)
         log(
             instance=profile,
             action="sites.provision",

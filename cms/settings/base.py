@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "sites",
     "cms.accounts",
     "axes",
+    "search",
+    "cms.workflow",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -106,6 +108,8 @@ MIGRATION_MODULES = {
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
     "accounts": "migrations.accounts",
+    "search": "migrations.search",
+    "workflow": "migrations.workflow",
 }
 
 DATABASES = {
@@ -246,6 +250,12 @@ if os.environ.get("FRONTEND_CACHE_URL"):
         }
     }
 
+# Review workflow (cms/workflow): Wagtail emails each step's group; superusers
+# are not copied on every site's submissions. A publication date further back
+# than this many days is reported as 伪造发稿日期 by the automatic check.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+WORKFLOW_BACKDATE_TOLERANCE_DAYS = int(os.environ.get("WORKFLOW_BACKDATE_TOLERANCE_DAYS", "3"))
+
 # Seconds a client should wait before retrying a site under maintenance (503).
 SITE_MAINTENANCE_RETRY_AFTER = int(os.environ.get("SITE_MAINTENANCE_RETRY_AFTER", "3600"))
 
@@ -257,3 +267,9 @@ LOGGING = {
     # Per-task and per-page chatter from background work and page creation.
     "loggers": {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch", "axes")},
 }
+
+# Public search (search/): "database" (PostgreSQL tsvector / SQLite FTS5) or
+# "elasticsearch" (ELASTICSEARCH_URL, index alias ELASTICSEARCH_INDEX).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")

@@ -196,6 +196,10 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     from cms.accounts.demo import load_demo_accounts  # accounts builds on sites: import late
 
     counts["users"] += load_demo_accounts(admin_password)
+
+    from cms.workflow.demo import load_workflow_demo  # review workflows and the demo word lists
+
+    load_workflow_demo(sites.values())
     return counts
 
 
@@ -268,7 +272,10 @@ def _demo_accounts(spec: DemoSite, password: str) -> int:
         if User.objects.filter(username=username).exists():
             continue
         user = User.objects.create_user(
-            username=username, password=password, first_name=f"{spec.short_name}{role.label}"
+            username=username,
+            password=password,
+            first_name=f"{spec.short_name}{role.label}",
+            email=f"{username}@example.gov.cn",  # the review workflow's notifications reach them (console in dev)
         )
         user.groups.add(Group.objects.get(name=group_name(spec.site_name, role)))
         created += 1

@@ -1,0 +1,1 @@
+"""Editorial review: per-site workflows, the automatic content check, emergency publishing."""

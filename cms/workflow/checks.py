@@ -1,0 +1,362 @@
+"""The automatic content checks (自动检查) run on a submitted revision.
+
+Word lists are matched with one Aho-Corasick automaton (``pyahocorasick``):
+one pass over the text whatever the number of words. The automaton is built
+once per process and rebuilt only when a list changes (a version number in
+the shared cache, bumped by ``signals.py``), so every worker notices a change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import ahocorasick
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from .models import ProtectedTerm, SensitiveWord, Severity, TermCategory, TypoPair, WordCategory
+
+KIND_LABELS = {
+    "sensitive": "敏感词",
+    "protected": "规范用语",
+    "typo": "错别字",
+    "link": "链接",
+    "accessibility": "无障碍",
+    "metadata": "公开目录字段",
+    "date": "发布日期",
+    "error": "检查出错",
+}
+CONTEXT_CHARS = 20
+# At most this many occurrences of one word are reported per field: the editor
+# needs to see where it is, not a hundred identical lines.
+MAX_OCCURRENCES = 5
+# Text fields of any page type that readers see; rich text is reduced to text.
+TEXT_FIELDS = (
+    "title",
+    "subtitle",
+    "seo_title",
+    "search_description",
+    "source",
+    "author",
+    "keywords",
+    "summary",
+    "subject_terms",
+    "intro",
+    "body",
+)
+VERSION_KEY = "workflow:dictionary-version"
+
+
+@dataclass
+class Finding:
+    """One problem: what (kind, the matched text), where (field and surrounding text) and why."""
+
+    kind: str
+    severity: str
+    what: str
+    field: str
+    why: str
+    before: str = ""
+    after: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"kind_label": KIND_LABELS[self.kind]}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    severity: str
+    why: str
+
+
+class Matcher:
+    """Every word of the three lists in one automaton; a word may carry several entries."""
+
+    def __init__(self, words: dict[str, list[Entry]]):
+        self.size = len(words)
+        self._automaton = ahocorasick.Automaton()
+        for word, entries in words.items():
+            self._automaton.add_word(word, (len(word), tuple(entries)))
+        if words:
+            self._automaton.make_automaton()
+
+    def find(self, text: str):
+        """Yield (start, end, word entries) for every occurrence, overlapping ones included."""
+        if not self.size or not text:
+            return
+        for end, (length, entries) in self._automaton.iter(text):
+            yield end - length + 1, end + 1, entries
+
+    @classmethod
+    def from_lists(cls, sensitive, protected, typos) -> Matcher:
+        words: dict[str, list[Entry]] = {}
+        for word, category, severity, note in sensitive:
+            why = f"“{word}”属于{WordCategory(category).label}类敏感词。" + (f"{note}" if note else "")
+            words.setdefault(word, []).append(Entry("sensitive", severity, why))
+        for correct, category, severity, variants in protected:
+            label = TermCategory(category).label
+            for variant in variants:
+                why = f"“{variant}”是“{correct}”（{label}）的错误写法，应写作“{correct}”。"
+                words.setdefault(variant, []).append(Entry("protected", severity, why))
+        for wrong, correct, severity in typos:
+            words.setdefault(wrong, []).append(Entry("typo", severity, f"“{wrong}”疑为错别字，应为“{correct}”。"))
+        return cls(words)
+
+
+_matcher: tuple[str, Matcher] | None = None
+
+
+def invalidate_matcher() -> None:
+    """A list changed: every process rebuilds its automaton on its next check."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def get_matcher() -> Matcher:
+    global _matcher
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    if _matcher is None or _matcher[0] != version:
+        matcher = Matcher.from_lists(
+            SensitiveWord.objects.values_list("word", "category", "severity", "note"),
+            [(t.correct, t.category, t.severity, t.variants) for t in ProtectedTerm.objects.all()],
+            TypoPair.objects.values_list("wrong", "correct", "severity"),
+        )
+        _matcher = (version, matcher)
+    return _matcher[1]
+
+
+class _RichTextReader(HTMLParser):
+    """Wagtail's stored rich text → plain text, plus the links, images and headings in it."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "hr"}
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.page_links: list[tuple[int, str]] = []
+        self.document_links: list[tuple[int, str]] = []
+        self.images_without_alt: list[str] = []
+        self.empty_headings: list[str] = []
+        self._link: tuple[str, int, list[str]] | None = None
+        self._heading: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("linktype") in ("page", "document") and (attrs.get("id") or "").isdigit():
+            self._link = (attrs["linktype"], int(attrs["id"]), [])
+        elif tag == "embed" and attrs.get("embedtype") == "image" and not (attrs.get("alt") or "").strip():
+            self.images_without_alt.append(self._tail())
+        elif tag in self.HEADINGS:
+            self._heading = (tag, [])
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link:
+            kind, pk, text = self._link
+            (self.page_links if kind == "page" else self.document_links).append((pk, "".join(text)))
+            self._link = None
+        elif tag in self.HEADINGS and self._heading:
+            if not "".join(self._heading[1]).strip():
+                self.empty_headings.append(self._tail())
+            self._heading = None
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+        if self._link:
+            self._link[2].append(data)
+        if self._heading:
+            self._heading[1].append(data)
+
+    def _tail(self) -> str:
+        return "".join(self.parts)[-CONTEXT_CHARS:].strip()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts).strip()
+
+
+def _field_label(page: Page, name: str) -> str:
+    try:
+        return str(page._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def check_words(text: str, field: str, matcher: Matcher) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: dict[tuple[str, str], int] = {}
+    for start, end, entries in matcher.find(text):
+        word = text[start:end]
+        for entry in entries:
+            key = (entry.kind, word)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > MAX_OCCURRENCES:
+                continue
+            findings.append(
+                Finding(
+                    entry.kind,
+                    entry.severity,
+                    word,
+                    field,
+                    entry.why,
+                    before=text[max(0, start - CONTEXT_CHARS) : start].replace("\n", " "),
+                    after=text[end : end + CONTEXT_CHARS].replace("\n", " "),
+                )
+            )
+    return findings
+
+
+def check_page(page: Page, *, matcher: Matcher | None = None) -> list[Finding]:
+    """Every check on one page object (usually ``revision.as_object()``). Block findings first."""
+    matcher = matcher or get_matcher()
+    findings: list[Finding] = []
+    page_links: list[tuple[int, str, str]] = []
+    document_links: list[tuple[int, str, str]] = []
+    for name in TEXT_FIELDS:
+        value = getattr(page, name, None)
+        if not isinstance(value, str) or not value:
+            continue
+        label = _field_label(page, name)
+        if "<" in value:  # rich text
+            reader = _RichTextReader()
+            reader.feed(value)
+            reader.close()
+            text = reader.text
+            page_links += [(pk, text_, label) for pk, text_ in reader.page_links]
+            document_links += [(pk, text_, label) for pk, text_ in reader.document_links]
+            findings += [
+                Finding(
+                    "accessibility",
+                    Severity.BLOCK,
+                    "图片",
+                    label,
+                    "正文图片缺少替代文字（alt），读屏软件无法朗读。",
+                    before=tail,
+                )
+                for tail in reader.images_without_alt
+            ]
+            findings += [
+                Finding(
+                    "accessibility",
+                    Severity.WARN,
+                    "空标题",
+                    label,
+                    "正文中有空的标题，读屏软件会读出无内容的标题。",
+                    before=tail,
+                )
+                for tail in reader.empty_headings
+            ]
+        else:
+            text = value
+        findings += check_words(text, label, matcher)
+
+    for attachment in _attachments(page):
+        title = (attachment.title or "").strip()
+        if title:
+            findings += check_words(title, "附件名称", matcher)
+        else:
+            findings.append(
+                Finding("accessibility", Severity.BLOCK, "附件", "附件", "附件没有名称，读者无法知道文件内容。")
+            )
+    if getattr(page, "cover_image_id", None) and not (getattr(page, "cover_image_alt", "") or "").strip():
+        findings.append(Finding("accessibility", Severity.BLOCK, "封面图片", "封面", "封面图片缺少替代文字。"))
+
+    findings += _check_links(page_links, document_links)
+    findings += _check_metadata(page)
+    findings += _check_date(page)
+    findings.sort(key=lambda f: f.severity != Severity.BLOCK)
+    return findings
+
+
+def _attachments(page: Page) -> list:
+    relation = getattr(page, "attachments", None)
+    return list(relation.all()) if relation is not None else []
+
+
+def _check_links(page_links, document_links) -> list[Finding]:
+    findings = []
+    if page_links:
+        pages = {
+            p["id"]: p
+            for p in Page.objects.filter(id__in={pk for pk, _, _ in page_links}).values("id", "live", "title")
+        }
+        for pk, text, field in page_links:
+            target = pages.get(pk)
+            if target is None:
+                why = "链接指向的页面已被删除。"
+            elif not target["live"]:
+                why = f"链接指向的页面“{target['title']}”未发布或已下线。"
+            else:
+                continue
+            findings.append(Finding("link", Severity.BLOCK, text or "（无文字链接）", field, why))
+    if document_links:
+        existing = set(
+            get_document_model().objects.filter(id__in={pk for pk, _, _ in document_links}).values_list("id", flat=True)
+        )
+        for pk, text, field in document_links:
+            if pk not in existing:
+                findings.append(
+                    Finding("link", Severity.BLOCK, text or "（无文字链接）", field, "链接指向的文件已被删除。")
+                )
+            elif not text.strip():
+                findings.append(Finding("accessibility", Severity.WARN, "文件链接", field, "文件链接没有文字说明。"))
+    return findings
+
+
+def _check_metadata(page: Page) -> list[Finding]:
+    """The catalogue rules of ``cms/disclosure/metadata.py``, reported instead of raised."""
+    clean = getattr(page, "clean_catalogue_metadata", None)
+    if clean is None:
+        return []
+    published_on = timezone.localdate(page.publication_date) if getattr(page, "publication_date", None) else None
+    try:
+        clean(published_on=published_on)
+    except ValidationError as error:
+        return [
+            Finding("metadata", Severity.BLOCK, _field_label(page, name), "信息公开", message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def backdate_tolerance() -> timedelta:
+    return timedelta(days=getattr(settings, "WORKFLOW_BACKDATE_TOLERANCE_DAYS", 3))
+
+
+def _check_date(page: Page) -> list[Finding]:
+    """伪造发稿日期 (a fail-outright inspection item): a first publication dated further back than the tolerance.
+
+    A page already published keeps its date; only a changed, earlier date is reported.
+    """
+    when = getattr(page, "publication_date", None)
+    if when is None:
+        return []
+    tolerance = backdate_tolerance()
+    if when >= timezone.now() - tolerance:
+        return []
+    if page.first_published_at is not None:
+        live = type(page).objects.filter(pk=page.pk).values_list("publication_date", flat=True).first()
+        if live is not None and when >= live:
+            return []
+    return [
+        Finding(
+            "date",
+            Severity.BLOCK,
+            f"{timezone.localtime(when):%Y-%m-%d %H:%M}",
+            _field_label(page, "publication_date"),
+            f"发布时间早于当前时间超过 {tolerance.days} 天，可能被认定为伪造发稿日期；请改为实际发布时间。",
+        )
+    ]

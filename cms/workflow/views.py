@@ -1,0 +1,118 @@
+"""Admin views of the review workflow; the work itself is in ``services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from .models import CheckReport
+from .services import (
+    EmergencyPublishError,
+    can_sign_off,
+    emergency_publications_for,
+    emergency_publish,
+    is_info_center,
+    run_auto_check,
+    sign_off_emergency,
+)
+
+
+def _titles(title: str, icon: str) -> dict:
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
+def _page_for_reader(request, page_id: int) -> Page:
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not (page.permissions_for_user(request.user).can_edit() or is_info_center(request.user)):
+        raise PermissionDenied
+    return page
+
+
+def report_view(request, page_id: int):
+    """The latest check reports of a page; POST runs the check on the latest revision now."""
+    page = _page_for_reader(request, page_id)
+    if request.method == "POST":
+        if page.get_latest_revision() is None:
+            messages.error(request, "该页面还没有保存的版本，无法检查。")
+        else:
+            report = run_auto_check(page, user=request.user)
+            (messages.warning if report.findings else messages.success)(request, report.summary)
+        return redirect("workflow:report", page.pk)
+    reports = list(CheckReport.objects.filter(page_id=page.pk).select_related("revision__user")[:10])
+    return TemplateResponse(
+        request,
+        "workflow/report.html",
+        {
+            "page": page,
+            "report": reports[0] if reports else None,
+            "older": reports[1:],
+            **_titles(f"自动检查报告：{page.title}", "warning"),
+        },
+    )
+
+
+class EmergencyPublishForm(forms.Form):
+    reason = forms.CharField(
+        label="紧急发布理由",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="将记入审计日志，并列入“紧急发布补审”报告，直至本站审核人员补审。",
+        error_messages={"required": "请填写紧急发布的理由。"},
+    )
+
+
+def emergency_publish_view(request, page_id: int):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not is_info_center(request.user):
+        raise PermissionDenied
+    form = EmergencyPublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            emergency_publish(page, user=request.user, reason=form.cleaned_data["reason"])
+        except EmergencyPublishError as error:
+            form.add_error("reason", error.messages[0])
+        else:
+            messages.success(request, f"“{page.title}”已紧急发布，待本站审核人员补审。")
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "workflow/emergency_publish.html",
+        {
+            "page": page,
+            "form": form,
+            "revision": page.get_latest_revision(),
+            **_titles(f"紧急发布：{page.title}", "warning"),
+        },
+    )
+
+
+def emergency_list_view(request):
+    records = emergency_publications_for(request.user)
+    show_all = request.GET.get("all") == "1"
+    if not show_all:
+        records = records.filter(signed_off_at__isnull=True)
+    records = list(records[:200])
+    for record in records:
+        record.user_can_sign_off = can_sign_off(record, request.user)
+    return TemplateResponse(
+        request,
+        "workflow/emergency_list.html",
+        {"records": records, "show_all": show_all, **_titles("紧急发布补审", "warning")},
+    )
+
+
+@require_POST
+def sign_off_view(request, pk: int):
+    record = get_object_or_404(emergency_publications_for(request.user), pk=pk)
+    try:
+        sign_off_emergency(record, user=request.user, comment=request.POST.get("comment", ""))
+    except (EmergencyPublishError, PermissionDenied) as error:
+        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        messages.success(request, f"已补审“{record.page.title}”。")
+    return redirect(reverse("workflow:emergency_list"))

@@ -1,0 +1,69 @@
+"""The one interface every search backend implements, and the query/result types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from ..analysis import ParsedQuery
+from ..documents import SearchDocument
+
+# Filters a query may carry, each matching a facet (except dates).
+FACETS = ("site", "organisation", "content_type", "topic", "genre", "year", "validity")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    parsed: ParsedQuery
+    site_ids: tuple[int, ...] = ()  # empty: the whole cluster
+    filters: dict[str, str | int | tuple] = field(default_factory=dict)  # facet name → value (tuple: any of)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"  # or "date"
+    offset: int = 0
+    limit: int = 10
+    catalogue_only: bool = False
+    match_any: bool = False  # OR instead of AND across the query's words (the fallback)
+
+
+@dataclass
+class Hit:
+    page_id: int
+    title: str
+    url: str
+    site_id: int
+    column_path: str
+    content_type: str
+    text: str
+    publication_date: datetime | None
+    index_number: str = ""
+    document_number: str = ""
+    organisation_id: int | None = None
+    score: float = 0.0
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str | int, int]]]  # facet → [(value, count)], largest first
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+
+    def delete(self, page_ids: Sequence[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def clear(self) -> None:
+        """Remove every document."""
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Replace the whole index with ``documents``; readers see the old index until it is done."""

@@ -1,0 +1,123 @@
+"""Indexing and searching, as plain functions (DESIGN §4): called by the signal
+handlers' background tasks, the rebuild command, the public views and tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+from django.db.models import Q
+from wagtail.models import Page, Site
+
+from cms.disclosure.metadata import normalise_document_number
+from cms.disclosure.models import IndexNumber
+from sites.models import Organisation
+from sites.page_cache import bump_generation
+
+from . import analysis
+from .backends import get_backend
+from .backends.base import SearchQuery, SearchResults
+from .documents import SearchDocument, build_documents, indexable_pages
+
+BATCH = 500
+
+
+def load_cluster_words() -> None:
+    """Teach the segmenter every organisation and site name (宣州区数据资源管理局 stays one term)."""
+    for name, short_name in Organisation.objects.values_list("name", "short_name"):
+        analysis.add_word(name)
+        if len(short_name) > 1:
+            analysis.add_word(short_name)
+    for site_name in Site.objects.exclude(site_name="").values_list("site_name", flat=True):
+        analysis.add_word(site_name)
+
+
+def index_pages(page_ids: Iterable[int]) -> int:
+    """Bring the index in line with these pages: (re)index the live public ones, drop the rest."""
+    page_ids = set(page_ids)
+    if not page_ids:
+        return 0
+    load_cluster_words()
+    pages = list(indexable_pages(Page.objects.filter(pk__in=page_ids)).specific())
+    backend = get_backend()
+    written = backend.index(build_documents(pages))
+    gone = page_ids - {page.pk for page in pages}
+    if gone:
+        backend.delete(sorted(gone))
+    bump_generation()  # cached search result pages may list these pages
+    return written
+
+
+def index_site(site_id: int) -> int:
+    site = Site.objects.select_related("root_page").filter(pk=site_id).first()
+    if site is None:
+        return 0
+    return index_pages(Page.objects.descendant_of(site.root_page, inclusive=True).values_list("pk", flat=True))
+
+
+def remove_pages(page_ids: Iterable[int]) -> None:
+    page_ids = sorted(set(page_ids))
+    if page_ids:
+        get_backend().delete(page_ids)
+        bump_generation()
+
+
+def iter_documents(progress: Callable[[int], None] | None = None) -> Iterator[SearchDocument]:
+    """Every indexable page as a document, in batches of ``BATCH`` pages."""
+    load_cluster_words()
+    ids = list(indexable_pages().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        yield from build_documents(Page.objects.filter(pk__in=chunk).order_by("pk").specific())
+        if progress:
+            progress(len(chunk))
+
+
+def count_indexable() -> int:
+    return indexable_pages().count()
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+    """Recreate the whole index from the page tree; readers keep the old one until it is done."""
+    written = get_backend().rebuild(iter_documents(progress))
+    bump_generation()
+    return written
+
+
+def exact_item(raw_query: str) -> Page | None:
+    """The live page a query names exactly by 索引号 or 发文字号 (any bracket form), if one."""
+    text = "".join(analysis.fold(raw_query).split()).upper()
+    if not text or len(text) > 100:
+        return None
+    number = IndexNumber.objects.filter(value__iexact=text, page__live=True).select_related("page").first()
+    if number is not None:
+        return number.page.specific
+    document_number = normalise_document_number(raw_query.strip())
+    if "〔" in document_number and document_number.endswith("号"):
+        from cms.content.models import ArticlePage
+
+        matches = list(ArticlePage.objects.live().public().filter(document_number=document_number)[:2])
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
+    """Search; when every word together finds nothing, retry with any word.
+
+    Returns the results and whether they come from that wider retry.
+    """
+    backend = get_backend()
+    results = backend.search(query)
+    if results.total == 0 and query.parsed and len(query.parsed.groups) + len(query.parsed.phrases) > 1:
+        wider = backend.search(replace(query, match_any=True))
+        if wider.total:
+            return wider, True
+    return results, False
+
+
+def open_site_ids() -> list[int]:
+    """Sites whose pages may be listed in results (a closed site answers 410 on every URL)."""
+    from sites.models import SiteStatus
+
+    return list(Site.objects.filter(~Q(profile__status=SiteStatus.CLOSED)).values_list("pk", flat=True))
