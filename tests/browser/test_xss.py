@@ -4,9 +4,9 @@ through the catalogue's HTML import, is rendered harmless — no script runs, no
 The browser ignores the Content-Security-Policy here (``bypass_csp`` in conftest), so
 escaping and the nh3 sanitizer are shown to hold on their own, without CSP's help.
 
-Public inputs today are query parameters (catalogue filters, column paging, the
-长者模式 switch's return address, the open-data API); search and 留言 forms belong to
-other issues and join this test when they land.
+Public inputs today are query parameters (search, catalogue search and filters,
+column paging, the 长者模式 switch's return address, the open-data API); the 留言
+forms of a later issue join this test when they land.
 """
 
 from __future__ import annotations
@@ -107,6 +107,13 @@ def test_imported_html_is_rendered_harmless(live_server, imported, watched):
         assert_harmless(watched, url)
     watched.goto(f"{live_server.url}/zfxxgk/xxgkml/")  # the catalogue lists every title and summary
     assert_harmless(watched, "catalogue")
+    # Search results quote the imported bodies in highlighted snippets.
+    for query in ("安全测试文件", "正文", "alert", "onerror", "script", "javascript"):
+        watched.goto(f"{live_server.url}/search/?q={quote(query)}")
+        assert watched.evaluate(ACTIVE_CONTENT) == [], query
+        assert_harmless(watched, f"search {query}")
+    watched.goto(f"{live_server.url}/search/?q={quote('安全测试文件')}")
+    assert "安全测试文件" in watched.content()  # the imported documents really are found
 
 
 PUBLIC_INPUTS = [
@@ -115,6 +122,8 @@ PUBLIC_INPUTS = [
     "/a11y/elderly/?on=1&next={p}",
     "/api/catalogue/?genre={p}&sort={p}&page_size={p}",
     "/{p}/",
+    "/search/?q={p}&scope={p}&from={p}&to={p}&sort={p}&site={p}&type={p}&genre={p}&page={p}",
+    "/search/?catalogue=1&q={p}&index_number={p}&document_number={p}",
 ]
 
 
