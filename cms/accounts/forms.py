@@ -42,6 +42,10 @@ class ConfirmForm(forms.Form):
     pass
 
 
+class TokenForm(forms.Form):
+    token = forms.CharField(label="验证码", max_length=8, help_text="身份验证器中当前显示的 6 位数字。")
+
+
 class AuditExportForm(forms.Form):
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期（不含）", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -467,3 +467,56 @@ def purge_audit_log(older_than_days: int) -> int:
         deleted += ModelLogEntry.objects.filter(timestamp__lt=cutoff).delete()[0]
         deleted += LoginEvent.objects.filter(at__lt=cutoff).delete()[0]
     return deleted
+
+
+# ------------------------------------------------------------------ optional TOTP two-factor (info-center roles)
+
+INFO_CENTER_GROUPS = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN, "信息中心")
+
+
+def is_info_center_user(user) -> bool:
+    return user.is_superuser or user.groups.filter(name__in=INFO_CENTER_GROUPS).exists()
+
+
+def start_totp_setup(user):
+    """A new, unconfirmed authenticator for an info-center user (replaces an earlier unconfirmed one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not is_info_center_user(user):
+        raise AccountError("两步验证只面向信息中心的系统管理员、安全管理员和审计管理员。")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(user, token: str):
+    """Confirm the pending authenticator with a code from it; from then on every login asks for a code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip()):
+        raise AccountError("验证码不正确，请输入身份验证器中当前显示的 6 位数字。")
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    log(instance=user, action="accounts.enable_2fa", user=user)
+    return device
+
+
+def verify_totp(user, token: str):
+    """The user's confirmed authenticator if ``token`` is its current code (throttled by django-otp)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_token(token.strip()):
+        raise AccountError("验证码不正确或尝试过于频繁，请稍后输入身份验证器中当前的 6 位数字。")
+    return device
+
+
+def totp_verification_required(request) -> bool:
+    """Logged in with a password only, while a confirmed authenticator exists."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    verified = getattr(user, "is_verified", lambda: False)()
+    return not verified and TOTPDevice.objects.filter(user=user, confirmed=True).exists()

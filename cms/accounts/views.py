@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
@@ -26,7 +27,15 @@ from wagtail.models import Site
 from sites.views import add_errors
 
 from . import services
-from .forms import AccountForm, AuditExportForm, BulkUploadForm, ConfirmForm, DormantForm, MoveAccountForm
+from .forms import (
+    AccountForm,
+    AuditExportForm,
+    BulkUploadForm,
+    ConfirmForm,
+    DormantForm,
+    MoveAccountForm,
+    TokenForm,
+)
 
 User = get_user_model()
 MANAGE = "accounts.manage_accounts"
@@ -275,6 +284,71 @@ class ChangePasswordView(WagtailAdminTemplateMixin, FormView):
         target = self.request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
             reverse("accounts_change_password")
+        ):
+            target = reverse("wagtailadmin_home")
+        return redirect(target)
+
+
+class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
+    """Optional for info-center roles: scan the QR code, confirm with a code."""
+
+    form_class = TokenForm
+    template_name = "accounts/two_factor_setup.html"
+    page_title = "启用两步验证"
+    header_icon = "key"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not services.is_info_center_user(request.user):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        import segno
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        context = super().get_context_data(**kwargs)
+        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        if device is None:
+            device = services.start_totp_setup(self.request.user)
+        context.update(
+            qr=segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+            action_url=self.request.path,
+            submit_button_label="确认启用",
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            device = services.confirm_totp(self.request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.messages)
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        messages.success(self.request, "两步验证已启用，今后每次登录都需输入身份验证器中的验证码。")
+        return redirect("wagtailadmin_home")
+
+
+class TwoFactorVerifyView(WagtailAdminTemplateMixin, FormView):
+    form_class = TokenForm
+    template_name = "wagtailadmin/generic/form.html"
+    page_title = "两步验证"
+    header_icon = "key"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.get_full_path(), submit_button_label="验证")
+        return context
+
+    def form_valid(self, form):
+        try:
+            device = services.verify_totp(self.request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.messages)
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        target = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
+            reverse("accounts_2fa_verify")
         ):
             target = reverse("wagtailadmin_home")
         return redirect(target)

@@ -17,6 +17,8 @@ def register_account_urls():
         path("accounts/overview/", views.OverviewView.as_view(), name="accounts_overview"),
         path("accounts/audit/", views.AuditExportView.as_view(), name="accounts_audit_export"),
         path("accounts/password/", views.ChangePasswordView.as_view(), name="accounts_change_password"),
+        path("accounts/2fa/setup/", views.TwoFactorSetupView.as_view(), name="accounts_2fa_setup"),
+        path("accounts/2fa/verify/", views.TwoFactorVerifyView.as_view(), name="accounts_2fa_verify"),
         path("accounts/<int:pk>/toggle/", views.ToggleActiveView.as_view(), name="accounts_toggle"),
         path("accounts/<int:pk>/reset/", views.ResetPasswordView.as_view(), name="accounts_reset"),
         path("accounts/<int:pk>/unlock/", views.UnlockView.as_view(), name="accounts_unlock"),
@@ -34,12 +36,20 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
+class InfoCenterMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .services import is_info_center_user
+
+        return is_info_center_user(request.user)
+
+
 account_menu = Menu(
     items=[
         PermissionMenuItem("站群总览", "accounts_overview", "sites.view_siteprofile", icon_name="site", order=100),
         PermissionMenuItem("单位账号", "accounts_index", views.MANAGE, icon_name="user", order=200),
         PermissionMenuItem("长期未登录账号", "accounts_dormant", views.MANAGE, icon_name="time", order=300),
         PermissionMenuItem("导出审计日志", "accounts_audit_export", views.AUDIT, icon_name="history", order=400),
+        InfoCenterMenuItem("两步验证", reverse_lazy("accounts_2fa_setup"), icon_name="key", order=450),
         PermissionMenuItem(
             "修改密码", "accounts_change_password", "wagtailadmin.access_admin", icon_name="key", order=500
         ),
@@ -61,5 +71,6 @@ def register_account_actions(actions):
         ("accounts.reset_password", "重置密码"),
         ("accounts.unlock", "解除登录锁定"),
         ("accounts.move", "迁移账号"),
+        ("accounts.enable_2fa", "启用两步验证"),
     ):
         actions.register_action(action, label, label)

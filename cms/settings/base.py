@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "sites",
     "cms.accounts",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "search",
     "cms.workflow",
     "wagtail.contrib.forms",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): optional TOTP two-factor for info-center roles (cms/accounts).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After auth so it could exempt operators later; answers 410/503 for closed
     # or maintained subsites before any page is served.

@@ -275,3 +275,43 @@ class TestAudit:
             purge_audit_log(90)
         settings.AUDIT_LOG_RETENTION_DAYS = 180
         assert purge_audit_log(365) == 0
+
+
+class TestTwoFactor:
+    """Optional TOTP for info-center roles: once confirmed, every login asks for a code."""
+
+    def code(self, device) -> str:
+        from django_otp.oath import TOTP
+
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return f"{totp.token():0{device.digits}d}"
+
+    def test_setup_then_every_login_asks_for_the_code(self, make_info_center_user, client):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        user = make_info_center_user("安全管理员", username="sec2fa")
+        client.force_login(user)
+        page = client.get(reverse("accounts_2fa_setup")).content.decode()
+        assert "data:image/svg+xml" in page  # the QR code
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        assert "验证码不正确" in client.post(reverse("accounts_2fa_setup"), {"token": "000000"}).content.decode()
+        assert client.post(reverse("accounts_2fa_setup"), {"token": self.code(device)}).status_code == 302
+        device.refresh_from_db()
+        assert device.confirmed
+
+        client.post("/admin/logout/")
+        assert client.post("/admin/login/", {"username": "sec2fa", "password": PASSWORD}).status_code == 302
+        response = client.get(reverse("accounts_index"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_2fa_verify"))
+        device.refresh_from_db()
+        device.last_t = -1  # the setup used this time step's code; a later step's code is new
+        device.save()
+        response = client.post(reverse("accounts_2fa_verify") + "?next=/admin/accounts/", {"token": self.code(device)})
+        assert response.status_code == 302 and response["Location"] == "/admin/accounts/"
+        assert client.get(reverse("accounts_index")).status_code == 200
+
+    def test_unit_accounts_are_not_offered_two_factor_and_never_asked(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        assert client.get(reverse("accounts_2fa_setup")).status_code == 302
+        assert client.get("/admin/").status_code == 200
