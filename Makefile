@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/provision.py
 	$(PY) bench/catalogue.py
 	$(PY) bench/pages.py
+	$(PY) bench/accounts.py
 	$(PY) bench/search.py
 	$(PY) bench/workflow.py
 	$(PY) bench/syndication.py

@@ -169,6 +169,10 @@ def provision_subsite(request: SubsiteRequest, *, actor=None) -> Site:
         )
         _build_columns(home, blueprint, organisation)
         _create_site_groups(site_name, home, _create_collection(site_name))
+        from cms.accounts.services import grant_site_admin_settings  # accounts builds on sites: import late
+
+        grant_site_admin_settings(site)
+
         from cms.workflow.services import ensure_site_workflows  # here: the workflow app builds on sites
 
         ensure_site_workflows(site)

@@ -107,6 +107,7 @@ _DATE_FORMS = (
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
 )
 _TOPIC_SEPARATOR = re.compile(r"\s*[›>＞]\s*")
+_HTML_START = re.compile(r"^\s*<[a-zA-Z!/]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
@@ -238,7 +239,12 @@ def parse_date(value: Any) -> date | None:
 
 
 def body_html(text: str) -> str:
-    """Plain text → paragraphs, split on blank lines, escaped."""
+    """Plain text → paragraphs, split on blank lines, escaped; legacy HTML (a cell
+    that starts with a tag) is kept but sanitized with nh3 (cms.accounts.security)."""
+    if _HTML_START.match(text):
+        from cms.accounts.security import sanitize_html
+
+        return sanitize_html(text.strip())
     paragraphs = [p.strip() for p in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n"))]
     return "".join(f"<p>{'<br>'.join(escape(line.strip()) for line in p.splitlines())}</p>" for p in paragraphs if p)
 

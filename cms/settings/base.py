@@ -6,6 +6,7 @@ Configuration comes from environment variables (12-factor): ``DATABASE_URL``
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,10 @@ INSTALLED_APPS = [
     "cms.disclosure",
     "cms.syndication",
     "sites",
+    "cms.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "search",
     "cms.workflow",
     "wagtail.contrib.forms",
@@ -50,6 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached pages included (cms/accounts/security.py).
+    "cms.accounts.security.ContentSecurityPolicyMiddleware",
+    # Above the page cache too, so cached pages are not framable either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,14 +66,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): optional TOTP two-factor for info-center roles (cms/accounts).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After auth so it could exempt operators later; answers 410/503 for closed
     # or maintained subsites before any page is served.
     "sites.middleware.SiteStatusMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Innermost: turns the 404 of a taken-down page into 410 or a redirect (DESIGN §3).
+    # Near the inside: turns the 404 of a taken-down page into 410 or a redirect (DESIGN §3).
     "cms.syndication.middleware.TakedownResponseMiddleware",
+    # Admin users with a reset or expired password change it before anything else.
+    "cms.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -100,6 +114,7 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
     "syndication": "migrations.syndication",
@@ -137,10 +152,72 @@ TASKS = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "cms.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0: at least 3 of the 4 character classes, and none of the last 5 passwords.
+    {"NAME": "cms.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "cms.accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"history": int(os.environ.get("PASSWORD_HISTORY", "5"))},
+    },
 ]
+
+# Security baseline (docs/accounts.md). django-axes first: it refuses a locked-out
+# account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "cms.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# The account is locked, whichever address tries it. Not by IP as well: a township's
+# offices share one NAT address, and five typos there would lock out every unit.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # the warning asks for ip_address, refused above on purpose
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for exactly the cool-off time
+AXES_LOCKOUT_CALLABLE = "cms.accounts.security.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # our LoginEvent is the login history
+AXES_VERBOSE = False
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
+DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
+AUDIT_LOG_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180")))
+# Idle sessions end after 30 minutes: every request renews the expiry.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override it with SAMEORIGIN themselves
+# Public pages run no inline script; Wagtail's admin still has a few inline
+# scripts and style attributes (date widgets, inline panels), so /admin/ allows them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC = ["'self'", "'unsafe-inline'"]
+# Uploads: Wagtail's own allow-lists and size limits, and Pillow's decompression-bomb guard.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.accounts.uploads.SafeDocumentForm"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.
@@ -196,7 +273,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Per-task and per-page chatter from background work and page creation.
-    "loggers": {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch")},
+    "loggers": {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch", "axes")},
 }
 
 # Public search (search/): "database" (PostgreSQL tsvector / SQLite FTS5) or

@@ -193,6 +193,10 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     for article in progress(articles) if progress else articles:
         counts["articles"] += _add_article(sites[article["site"]], article)
     counts["users"] += _admin(admin_password)
+    from cms.accounts.demo import load_demo_accounts  # accounts builds on sites: import late
+
+    counts["users"] += load_demo_accounts(admin_password)
+
     from cms.workflow.demo import load_workflow_demo  # review workflows and the demo word lists
 
     load_workflow_demo(sites.values())

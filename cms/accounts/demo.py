@@ -1,0 +1,37 @@
+"""Demo data for ``load_demo``: the three info-center accounts and the demo site accounts' records."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Site
+
+from sites.blueprints import ROLES, group_name
+
+from .models import AccountProfile
+from .services import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN, ensure_info_center_roles
+
+INFO_CENTER_DEMO = (("xxzx_sys", SYSTEM_ADMIN), ("xxzx_sec", SECURITY_ADMIN), ("xxzx_audit", AUDIT_ADMIN))
+
+
+def load_demo_accounts(password: str) -> int:
+    """Idempotent: creates what is missing and returns how many users it created."""
+    User = get_user_model()
+    groups = ensure_info_center_roles()
+    created = 0
+    for username, group in INFO_CENTER_DEMO:
+        if not User.objects.filter(username=username).exists():
+            user = User.objects.create_user(username, password=password, first_name=f"信息中心{group}")
+            user.groups.add(groups[group])
+            created += 1
+    # The demo's per-site accounts get their site, role and a responsible person.
+    for site in Site.objects.all():
+        for role in ROLES:
+            group = Group.objects.filter(name=group_name(site.site_name, role)).first()
+            if group is None:
+                continue
+            for user in group.user_set.filter(account__isnull=True):
+                AccountProfile.objects.create(
+                    user=user, site=site, role=role.key, responsible_name="演示责任人", responsible_phone="0563-3020000"
+                )
+    return created

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .services import password_change_required, totp_verification_required
+
+# What a user who must change the password (or enter a two-factor code) may still reach.
+ALLOWED_NAMES = ("accounts_change_password", "accounts_2fa_verify", "wagtailadmin_logout")
+
+
+class PasswordChangeRequiredMiddleware:
+    """After a reset, or once the password is older than the expiry, the admin shows
+    only the change-password form; a user with a confirmed authenticator (optional, for
+    info-center roles) first enters its code. Two queries per admin request, none for public pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/admin/")
+            and request.user.is_authenticated
+            and request.path not in {reverse(name) for name in ALLOWED_NAMES}
+        ):
+            # Two-factor first (when the user has an authenticator), then the password.
+            if totp_verification_required(request):
+                return redirect(reverse("accounts_2fa_verify") + f"?next={request.path}")
+            if password_change_required(request.user):
+                return redirect(reverse("accounts_change_password") + f"?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,354 @@
+"""The info center's scoped account views: thin wrappers around ``services``.
+
+Wagtail's own user admin stays with superusers: the permission to edit users
+and groups lets its holder make anyone (themselves included) a superuser.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Site
+
+from sites.views import add_errors
+
+from . import services
+from .forms import (
+    AccountForm,
+    AuditExportForm,
+    BulkUploadForm,
+    ConfirmForm,
+    DormantForm,
+    MoveAccountForm,
+    TokenForm,
+)
+
+User = get_user_model()
+MANAGE = "accounts.manage_accounts"
+AUDIT = "accounts.view_audit_log"
+
+
+class Guarded:
+    permission = MANAGE
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AccountsTemplateView(Guarded, WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "user"
+
+
+class AccountsFormView(Guarded, WagtailAdminTemplateMixin, FormView):
+    """A Wagtail-styled form whose ``perform`` calls one service; refusals go back on the form."""
+
+    template_name = "wagtailadmin/generic/form.html"
+    header_icon = "user"
+    submit_button_label = "提交"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.get_full_path(), submit_button_label=self.submit_button_label)
+        return context
+
+    def form_valid(self, form):
+        try:
+            return self.perform(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            messages.error(self.request, "操作未完成：" + "；".join(error.messages))
+            return self.form_invalid(form)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def show_password(self, user, password: str, title: str):
+        # The one-time password is rendered once, never stored in clear or put in a message.
+        response = render(
+            self.request, "accounts/password_once.html", {"account": user, "password": password, "page_title": title}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AccountIndexView(AccountsTemplateView):
+    template_name = "accounts/index.html"
+    page_title = "单位账号"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site = Site.objects.filter(pk=self.request.GET.get("site") or None).first()
+        context.update(accounts=services.accounts_list(site), sites=Site.objects.order_by("site_name"), site=site)
+        return context
+
+
+class AccountCreateView(AccountsFormView):
+    form_class = AccountForm
+    page_title = "新建单位账号"
+    submit_button_label = "创建账号"
+
+    def perform(self, form):
+        user, password = services.create_account(services.AccountRequest(**form.cleaned_data), actor=self.request.user)
+        return self.show_password(user, password, f"账号“{user.username}”已创建")
+
+
+class AccountActionView(AccountsFormView):
+    """An action on one account, confirmed by POST."""
+
+    form_class = ConfirmForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.account = get_object_or_404(User, pk=kwargs["pk"], is_superuser=False)
+
+    def get_page_subtitle(self):
+        return self.account.username
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect("accounts_index")
+
+
+class ToggleActiveView(AccountActionView):
+    def get_page_title(self):
+        return "停用账号" if self.account.is_active else "启用账号"
+
+    @property
+    def submit_button_label(self):
+        return self.get_page_title()
+
+    def perform(self, form):
+        active = not self.account.is_active
+        services.set_account_active(self.account, active, actor=self.request.user)
+        return self.done(f"账号“{self.account.username}”已{'启用' if active else '停用'}。")
+
+
+class ResetPasswordView(AccountActionView):
+    page_title = "重置密码"
+    submit_button_label = "重置并生成一次性密码"
+
+    def perform(self, form):
+        password = services.reset_password(self.account, actor=self.request.user)
+        return self.show_password(self.account, password, f"账号“{self.account.username}”的密码已重置")
+
+
+class UnlockView(AccountActionView):
+    page_title = "解除登录锁定"
+    submit_button_label = "解锁"
+
+    def perform(self, form):
+        cleared = services.unlock_account(self.account, actor=self.request.user)
+        return self.done(f"账号“{self.account.username}”已解锁（清除 {cleared} 条失败记录）。")
+
+
+class MoveAccountView(AccountActionView):
+    form_class = MoveAccountForm
+    page_title = "迁移账号到其他站点"
+    submit_button_label = "迁移"
+
+    def perform(self, form):
+        services.move_account(self.account, form.cleaned_data["site"], actor=self.request.user)
+        return self.done(f"账号“{self.account.username}”已迁移到“{form.cleaned_data['site'].site_name}”。")
+
+
+class LoginHistoryView(AccountsTemplateView):
+    template_name = "accounts/login_history.html"
+    page_title = "登录记录"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account = get_object_or_404(User, pk=self.kwargs["pk"])
+        context.update(account=account, events=services.login_history(account), page_subtitle=account.username)
+        return context
+
+
+class BulkCreateView(AccountsFormView):
+    form_class = BulkUploadForm
+    page_title = "批量导入账号"
+    submit_button_label = "导入"
+
+    def perform(self, form):
+        result = services.bulk_create_accounts(form.cleaned_data["file"], actor=self.request.user)
+        response = render(self.request, "accounts/bulk_result.html", {"result": result, "page_title": self.page_title})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DormantView(AccountsFormView):
+    form_class = DormantForm
+    template_name = "accounts/dormant.html"
+    page_title = "长期未登录账号"
+    submit_button_label = "一键停用以上账号"
+
+    def days(self) -> int:
+        try:
+            return max(1, int(self.request.GET.get("days", "")))
+        except ValueError:
+            from django.conf import settings
+
+            return settings.DORMANT_ACCOUNT_DAYS
+
+    def get_initial(self):
+        return {"days": self.days()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(accounts=services.dormant_accounts(self.days()), days=self.days())
+        return context
+
+    def perform(self, form):
+        names = services.disable_dormant_accounts(form.cleaned_data["days"], actor=self.request.user)
+        messages.success(self.request, f"已停用 {len(names)} 个长期未登录账号。")
+        return redirect(reverse("accounts_dormant") + f"?days={form.cleaned_data['days']}")
+
+
+class OverviewView(Guarded, WagtailAdminTemplateMixin, TemplateView):
+    """站群总览: for the info center's operators and security administrators."""
+
+    permission = "sites.view_siteprofile"
+    template_name = "accounts/overview.html"
+    page_title = "站群总览"
+    header_icon = "site"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "rows": services.cluster_overview()}
+
+
+class AuditExportView(Guarded, WagtailAdminTemplateMixin, FormView):
+    """审计管理员: download the audit trail as CSV (UTF-8 with BOM, opens in Excel)."""
+
+    permission = AUDIT
+    form_class = AuditExportForm
+    template_name = "wagtailadmin/generic/form.html"
+    page_title = "导出审计日志"
+    header_icon = "history"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.path, submit_button_label="导出 CSV")
+        return context
+
+    def form_valid(self, form):
+        def moment(day):
+            return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+        entries = services.audit_entries(moment(form.cleaned_data["since"]), moment(form.cleaned_data["until"]))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["时间", "用户", "操作", "对象", "详情"])
+        for when, username, action, label, data in entries:
+            writer.writerow([timezone.localtime(when).isoformat(timespec="seconds"), username, action, label, data])
+        return response
+
+
+class ChangePasswordView(WagtailAdminTemplateMixin, FormView):
+    """Every admin user's own password change; the only page open while a change is required."""
+
+    form_class = PasswordChangeForm
+    template_name = "wagtailadmin/generic/form.html"
+    page_title = "修改密码"
+    header_icon = "key"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.get_full_path(), submit_button_label="修改密码")
+        if services.password_change_required(self.request.user):
+            context["page_subtitle"] = "密码已重置或已过期，请先设置新密码"
+        return context
+
+    def form_valid(self, form):
+        user = form.save()  # validators (policy and history) ran in form.clean
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, "密码已修改。")
+        target = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
+            reverse("accounts_change_password")
+        ):
+            target = reverse("wagtailadmin_home")
+        return redirect(target)
+
+
+class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
+    """Optional for info-center roles: scan the QR code, confirm with a code."""
+
+    form_class = TokenForm
+    template_name = "accounts/two_factor_setup.html"
+    page_title = "启用两步验证"
+    header_icon = "key"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not services.is_info_center_user(request.user):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        import segno
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        context = super().get_context_data(**kwargs)
+        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        if device is None:
+            device = services.start_totp_setup(self.request.user)
+        context.update(
+            qr=segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+            action_url=self.request.path,
+            submit_button_label="确认启用",
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            device = services.confirm_totp(self.request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.messages)
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        messages.success(self.request, "两步验证已启用，今后每次登录都需输入身份验证器中的验证码。")
+        return redirect("wagtailadmin_home")
+
+
+class TwoFactorVerifyView(WagtailAdminTemplateMixin, FormView):
+    form_class = TokenForm
+    template_name = "wagtailadmin/generic/form.html"
+    page_title = "两步验证"
+    header_icon = "key"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.get_full_path(), submit_button_label="验证")
+        return context
+
+    def form_valid(self, form):
+        try:
+            device = services.verify_totp(self.request.user, form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.messages)
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        target = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
+            reverse("accounts_2fa_verify")
+        ):
+            target = reverse("wagtailadmin_home")
+        return redirect(target)

@@ -1,0 +1,318 @@
+"""The security baseline: password policy, lockout, forced change, idle sessions, headers, uploads, audit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.documents.forms import get_document_form
+from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
+from wagtail.models import Collection
+
+from cms.accounts.models import AccountProfile
+from cms.accounts.security import sanitize_html
+from cms.accounts.services import AccountError, purge_audit_log, reset_password, unlock_account
+from tests.accounts.conftest import PASSWORD
+
+
+def refused(password: str, user=None) -> list[str]:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+class TestPasswordPolicy:
+    @pytest.mark.parametrize(
+        "password",
+        ["Short-1a", "alllowercaseletters", "lowercase1234567", "NOLOWERCASE2026", "1234567890"],
+    )
+    def test_weak_passwords_are_refused_in_chinese(self, password):
+        with translation.override("zh-hans"):
+            messages = refused(password)
+        assert messages and all("密码" in m for m in messages)
+
+    @pytest.mark.parametrize("password", ["Xuanzhou2026", "xuanzhou-2026!", "XUANZHOU_2026", "Gov.Cluster#Ok"])
+    def test_three_of_four_classes_and_ten_characters_pass(self, password):
+        assert refused(password) == []
+
+    def test_the_last_five_passwords_cannot_be_reused(self, department, make_account):
+        user = make_account(department, password="Original-2026")
+        for n in range(1, 5):
+            user.set_password(f"Rotation-{n}-2026")
+            user.save()
+        assert "不能使用最近 5 次用过的密码。" in refused("Original-2026", user)
+        user.set_password("Rotation-5-2026")
+        user.save()
+        assert refused("Original-2026", user) == []  # now six changes ago
+
+    def test_an_expired_password_must_be_changed_before_anything_else(self, department, make_account, client):
+        user = make_account(department)
+        AccountProfile.objects.filter(user=user).update(
+            password_changed_at=timezone.now() - timedelta(days=settings.PASSWORD_EXPIRY_DAYS + 1)
+        )
+        client.force_login(user)
+        response = client.get("/admin/pages/")
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_change_password"))
+        page = client.get(reverse("accounts_change_password")).content.decode()
+        assert "密码已重置或已过期" in page
+
+    def test_the_change_form_applies_the_policy(self, department, make_account, client):
+        user = make_account(department)
+        reset = reset_password(user)
+        client.force_login(user)
+        response = client.post(
+            reverse("accounts_change_password"),
+            {"old_password": reset, "new_password1": "simple", "new_password2": "simple"},
+        )
+        assert response.status_code == 200 and "至少包含" in response.content.decode()
+        assert AccountProfile.objects.get(user=user).must_change_password
+
+
+def fail_login(client, username: str, times: int) -> None:
+    for _ in range(times):
+        client.post("/admin/login/", {"username": username, "password": "Wrong-pass-0000"}, REMOTE_ADDR="10.0.0.9")
+
+
+class TestLockout:
+    def test_five_failures_lock_the_account_for_15_minutes_with_a_chinese_message(
+        self, department, make_account, client
+    ):
+        make_account(department, username="jyj_lock")
+        fail_login(client, "jyj_lock", 4)
+        assert client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}).status_code == 302
+        client.post("/admin/logout/")
+        fail_login(client, "jyj_lock", 5)
+        response = client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 429
+        assert "连续 5 次登录失败，已锁定 15 分钟" in response.content.decode()
+        # the cool-off passes
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+        assert client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}).status_code == 302
+
+    def test_the_security_admin_unlocks_before_the_cool_off(self, department, make_account, client):
+        user = make_account(department, username="jyj_lock2")
+        fail_login(client, "jyj_lock2", 5)
+        assert client.post("/admin/login/", {"username": "jyj_lock2", "password": PASSWORD}).status_code == 429
+        assert unlock_account(user) == 1
+        assert client.post("/admin/login/", {"username": "jyj_lock2", "password": PASSWORD}).status_code == 302
+
+    def test_other_accounts_from_the_same_office_address_are_not_locked(self, department, make_account, client):
+        make_account(department, username="jyj_typo")
+        make_account(department, username="jyj_fine")
+        fail_login(client, "jyj_typo", 5)
+        response = client.post("/admin/login/", {"username": "jyj_fine", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+        assert response.status_code == 302
+
+
+class TestSessions:
+    def test_an_idle_session_ends_after_30_minutes_and_activity_renews_it(self, department, make_account, client):
+        client.force_login(make_account(department))
+        assert client.get("/admin/").status_code == 200
+        session = Session.objects.get()
+        left = session.expire_date - timezone.now()
+        assert timedelta(minutes=29) < left <= timedelta(minutes=30)
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes later
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+    def test_session_settings(self):
+        assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+        assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def directives(response) -> dict[str, str]:
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.strip() for part in policy.split(";") if part.strip()}
+
+
+class TestHeaders:
+    def test_public_pages_carry_a_strict_policy_cached_or_not(self, portal, client):
+        for _ in range(2):  # the second answer comes from the anonymous page cache
+            response = client.get("/", HTTP_HOST="www.example.gov.cn")
+            assert response.status_code == 200
+            csp = directives(response)
+            assert csp["script-src"] == "script-src 'self'"
+            assert csp["object-src"] == "object-src 'none'" and "frame-ancestors" in csp
+            assert response["X-Frame-Options"] == "DENY"
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+    def test_admin_pages_carry_the_policy_with_wagtails_inline_scripts(self, client, superuser):
+        client.force_login(superuser)
+        for url in ("/admin/login/", "/admin/"):
+            response = client.get(url)
+            assert "'unsafe-inline'" in directives(response)["script-src"]
+            assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+
+    def test_hsts_on_https_when_production_sets_it(self, portal, client, settings):
+        settings.SECURE_HSTS_SECONDS = 31536000
+        settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        response = client.get("/", HTTP_HOST="www.example.gov.cn", secure=True)
+        assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+    def test_check_deploy_is_clean_with_production_settings(self):
+        # A deployment's environment: not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE.
+        env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": "a-long-random-production-key-" + "x9Y!" * 12,
+            "ALLOWED_HOSTS": "www.xzq.gov.cn",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+
+
+def png(width: int, height: int, mode: str = "RGB") -> bytes:
+    data = BytesIO()
+    PILImage.new(mode, (width, height)).save(data, "PNG")
+    return data.getvalue()
+
+
+class TestUploads:
+    @pytest.fixture
+    def collection(self, department):
+        return Collection.objects.get(name=department.site_name)
+
+    def image_form(self, collection, name: str, content: bytes):
+        form_class = get_image_form(get_image_model())
+        upload = SimpleUploadedFile(name, content)
+        return form_class({"title": name, "collection": collection.pk}, {"file": upload})
+
+    def test_an_ordinary_image_is_accepted(self, collection):
+        assert self.image_form(collection, "logo.png", png(20, 20)).is_valid()
+
+    def test_types_outside_the_allow_list_are_refused(self, collection):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+        form = self.image_form(collection, "x.svg", svg)
+        assert not form.is_valid() and "file" in form.errors
+
+    def test_a_decompression_bomb_is_refused(self, collection):
+        with pytest.warns(PILImage.DecompressionBombWarning):  # Pillow's guard, at our 40 M pixel limit
+            form = self.image_form(collection, "bomb.png", png(8000, 6000, mode="1"))  # 48 M pixels, a few KB
+            assert not form.is_valid() and "file" in form.errors
+
+    def test_a_bomb_past_twice_the_limit_is_a_form_error_not_a_500(self, collection):
+        form = self.image_form(collection, "bomb.png", png(10000, 9000, mode="1"))  # 90 M pixels
+        assert not form.is_valid() and "file" in form.errors
+
+    def test_documents_outside_the_allow_list_or_too_large_are_refused(self, collection, settings):
+        form_class = get_document_form(get_document_model())
+        exe = form_class({"title": "x", "collection": collection.pk}, {"file": SimpleUploadedFile("x.exe", b"MZ")})
+        assert not exe.is_valid()
+        settings.DOCUMENT_MAX_UPLOAD_SIZE = 1024
+        big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 2048)
+        form = form_class({"title": "big", "collection": collection.pk}, {"file": big})
+        assert not form.is_valid() and "文档不能超过" in str(form.errors["file"])
+        ok = SimpleUploadedFile("ok.pdf", b"%PDF-1.4 small")
+        assert form_class({"title": "ok", "collection": collection.pk}, {"file": ok}).is_valid()
+
+
+class TestSanitizer:
+    @pytest.mark.parametrize(
+        ("dirty", "clean"),
+        [
+            ("<p>通知<script>alert(1)</script></p>", "<p>通知</p>"),
+            ('<img src="x" onerror="alert(1)">', '<img src="x">'),
+            ('<a href="javascript:alert(1)">链接</a>', '<a rel="noopener noreferrer nofollow">链接</a>'),
+            ("<iframe src='//evil'></iframe><p>正文</p>", "<p>正文</p>"),
+            ('<p style="background:url(javascript:x)">样式</p>', "<p>样式</p>"),
+            (
+                "<table><tr><td colspan='2'>表</td></tr></table>",
+                '<table><tbody><tr><td colspan="2">表</td></tr></tbody></table>',
+            ),
+        ],
+    )
+    def test_keeps_structure_and_drops_anything_active(self, dirty, clean):
+        assert sanitize_html(dirty) == clean
+
+
+class TestAudit:
+    def test_the_audit_admin_exports_account_and_login_events(
+        self, department, make_account, make_info_center_user, client
+    ):
+        user = make_account(department, username="jyj_audit")
+        client.post("/admin/login/", {"username": "jyj_audit", "password": PASSWORD})
+        client.post("/admin/logout/")
+        reset_password(user)
+        client.force_login(make_info_center_user("审计管理员"))
+        response = client.post(reverse("accounts_audit_export"), {"since": "", "until": ""})
+        assert response["Content-Type"].startswith("text/csv")
+        text = response.content.decode("utf-8-sig")
+        assert text.splitlines()[0] == "时间,用户,操作,对象,详情"
+        for action in ("accounts.create", "accounts.reset_password", "accounts.login", "accounts.logout"):
+            assert action in text
+
+    def test_the_security_admin_cannot_read_the_audit_log(self, make_info_center_user, client):
+        client.force_login(make_info_center_user("安全管理员"))
+        assert client.get(reverse("accounts_audit_export")).status_code == 302
+
+    def test_entries_are_kept_at_least_180_days(self, db, settings):
+        with pytest.raises(AccountError, match="至少保留 180 天"):
+            purge_audit_log(90)
+        settings.AUDIT_LOG_RETENTION_DAYS = 180
+        assert purge_audit_log(365) == 0
+
+
+class TestTwoFactor:
+    """Optional TOTP for info-center roles: once confirmed, every login asks for a code."""
+
+    def code(self, device) -> str:
+        from django_otp.oath import TOTP
+
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return f"{totp.token():0{device.digits}d}"
+
+    def test_setup_then_every_login_asks_for_the_code(self, make_info_center_user, client):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        user = make_info_center_user("安全管理员", username="sec2fa")
+        client.force_login(user)
+        page = client.get(reverse("accounts_2fa_setup")).content.decode()
+        assert "data:image/svg+xml" in page  # the QR code
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        assert "验证码不正确" in client.post(reverse("accounts_2fa_setup"), {"token": "000000"}).content.decode()
+        assert client.post(reverse("accounts_2fa_setup"), {"token": self.code(device)}).status_code == 302
+        device.refresh_from_db()
+        assert device.confirmed
+
+        client.post("/admin/logout/")
+        assert client.post("/admin/login/", {"username": "sec2fa", "password": PASSWORD}).status_code == 302
+        response = client.get(reverse("accounts_index"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_2fa_verify"))
+        device.refresh_from_db()
+        device.last_t = -1  # the setup used this time step's code; a later step's code is new
+        device.save()
+        response = client.post(reverse("accounts_2fa_verify") + "?next=/admin/accounts/", {"token": self.code(device)})
+        assert response.status_code == 302 and response["Location"] == "/admin/accounts/"
+        assert client.get(reverse("accounts_index")).status_code == 200
+
+    def test_unit_accounts_are_not_offered_two_factor_and_never_asked(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        assert client.get(reverse("accounts_2fa_setup")).status_code == 302
+        assert client.get("/admin/").status_code == 200

@@ -1,0 +1,70 @@
+"""A corpus of XSS payloads (OWASP cheat-sheet forms and common filter evasions).
+
+``{js}`` is the script a successful injection would run: it sets ``window.__xss``
+and opens a dialog, either of which the browser tests notice.
+"""
+
+JS = "window.__xss=1;alert(1)"
+
+TEMPLATES = [
+    "<script>{js}</script>",
+    "<SCRIPT>{js}</SCRIPT>",
+    "<script src=data:text/javascript,{js}></script>",
+    "<scr<script>ipt>{js}</scr</script>ipt>",
+    '"><script>{js}</script>',
+    "'><script>{js}</script>",
+    "</title><script>{js}</script>",
+    "</textarea><script>{js}</script>",
+    "<img src=x onerror={js}>",
+    '<img src=x onerror="{js}">',
+    "<IMG SRC=x OnErRoR={js}>",
+    '<img src="javascript:{js}">',
+    "<img/src=x/onerror={js}>",
+    "<svg onload={js}>",
+    "<svg><script>{js}</script></svg>",
+    "<svg><animate onbegin={js} attributeName=x dur=1s>",
+    "<body onload={js}>",
+    '<iframe src="javascript:{js}"></iframe>',
+    '<iframe srcdoc="<script>{js}</script>"></iframe>',
+    '<object data="javascript:{js}"></object>',
+    '<embed src="javascript:{js}">',
+    '<a href="javascript:{js}">点击</a>',
+    '<a href="JaVaScRiPt:{js}">点击</a>',
+    '<a href="&#106;avascript:{js}">点击</a>',
+    '<a href="java&#x09;script:{js}">点击</a>',
+    '<a href="data:text/html,<script>{js}</script>">点击</a>',
+    '<a href="vbscript:msgbox(1)">点击</a>',
+    "<div onmouseover={js}>悬停</div>",
+    "<p onclick={js}>点我</p>",
+    "<input autofocus onfocus={js}>",
+    "<select autofocus onfocus={js}></select>",
+    "<textarea autofocus onfocus={js}></textarea>",
+    "<details open ontoggle={js}>",
+    "<marquee onstart={js}>x</marquee>",
+    "<video><source onerror={js}></video>",
+    "<audio src=x onerror={js}>",
+    '<form action="javascript:{js}"><button>提交</button></form>',
+    '<button formaction="javascript:{js}">提交</button>',
+    "<math><mtext><table><mglyph><style><img src=x onerror={js}>",
+    "<style>@import 'javascript:{js}';</style>",
+    '<div style="background:url(javascript:{js})">x</div>',
+    '<div style="width:expression({js})">x</div>',
+    '<link rel=stylesheet href="javascript:{js}">',
+    '<meta http-equiv="refresh" content="0;url=javascript:{js}">',
+    '<base href="javascript:{js}//">',
+    '<table background="javascript:{js}"><tr><td>x</td></tr></table>',
+    '<!--<img src="--><img src=x onerror={js}//">',
+    "<img src=`x` onerror={js}>",
+    '<img """><script>{js}</script>">',
+    '<noscript><p title="</noscript><img src=x onerror={js}>">',
+    "<template><script>{js}</script></template>",
+    "<isindex type=image src=1 onerror={js}>",
+    "javascript:{js}",
+    '" onmouseover="{js}',
+    "' onfocus='{js}' autofocus='",
+    "%3Cscript%3E{js}%3C%2Fscript%3E",
+    "&lt;script&gt;{js}&lt;/script&gt;",
+]
+
+PAYLOADS = [template.format(js=JS) for template in TEMPLATES]
+assert len(PAYLOADS) >= 50
