@@ -58,7 +58,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/accounts.py
 	$(PY) bench/search.py
-	$(PY) bench/workflow.py
+	$(PY) bench/checks.py
 	$(PY) bench/syndication.py
 
 ## screenshots: PNGs of the public pages for the README (needs chromium and fonts-noto-cjk)

@@ -18,8 +18,8 @@ Prints:
 Runs against whatever database ``DATABASE_URL`` names (SQLite by default), in a
 throwaway test database created first and destroyed at the end::
 
-    .venv/bin/python bench/workflow.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf .venv/bin/python bench/workflow.py
+    .venv/bin/python bench/checks.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf .venv/bin/python bench/checks.py
 """
 
 from __future__ import annotations
