@@ -217,6 +217,13 @@ def run(items: int) -> int:
         f"  queries      50 with facets: p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms,"
         f" max {max(latencies):.1f} ms (goal p95 ≤ 50 ms)"
     )
+    for label, low, high in (("≤ 1,000 hits", 0, 1_000), ("1,001–10,000", 1_001, 10_000), ("> 10,000", 10_001, None)):
+        bucket = [ms for _, ms, n in timings if n >= low and (high is None or n <= high)]
+        if bucket:
+            print(
+                f"  {label:<13}{len(bucket)} queries: p50 {statistics.median(bucket):.1f} ms,"
+                f" p95 {percentile(bucket, 0.95):.1f} ms"
+            )
     print(
         "  slowest      "
         + "; ".join(f"{t} {ms:.0f} ms ({n:,} hits)" for t, ms, n in sorted(timings, key=lambda x: -x[1])[:5])
