@@ -26,7 +26,7 @@ from cms.disclosure.models import (
 )
 from sites.models import SiteProfile
 
-from .analysis import fold, index_terms
+from .analysis import index_terms
 from .models import ContentType
 
 logger = logging.getLogger(__name__)
@@ -209,8 +209,3 @@ def extract_text(document) -> str:
         logger.warning("could not extract text from document %s", document.pk, exc_info=True)
         return ""
     return text[:ATTACHMENT_TEXT_LIMIT]
-
-
-def folded_key(value: str) -> str:
-    """Index and document numbers compared as readers type them (full-width, case)."""
-    return fold(value).replace(" ", "")

@@ -9,6 +9,7 @@ from dataclasses import replace
 from django.db.models import Q
 from wagtail.models import Page, Site
 
+from cms import cache_generation
 from cms.disclosure.metadata import normalise_document_number
 from cms.disclosure.models import IndexNumber
 from sites.models import Organisation
@@ -22,14 +23,32 @@ from .documents import SearchDocument, build_documents, indexable_pages
 BATCH = 500
 
 
+CLUSTER_WORDS_KEY = "search:cluster-words:generation"
+_loaded_generation: str | None = None
+
+
+def cluster_words_changed() -> None:
+    """An organisation or site was named or renamed: every process reloads the names."""
+    cache_generation.bump(CLUSTER_WORDS_KEY)
+
+
 def load_cluster_words() -> None:
-    """Teach the segmenter every organisation and site name (宣州区数据资源管理局 stays one term)."""
+    """Teach the segmenter every organisation and site name (宣州区数据资源管理局 stays one term).
+
+    Indexing and searching processes both call it, so queries are segmented as the
+    index was; a cache read per call, the two queries only after a name changed.
+    """
+    global _loaded_generation
+    generation = cache_generation.current(CLUSTER_WORDS_KEY)
+    if generation == _loaded_generation:
+        return
     for name, short_name in Organisation.objects.values_list("name", "short_name"):
         analysis.add_word(name)
         if len(short_name) > 1:
             analysis.add_word(short_name)
     for site_name in Site.objects.exclude(site_name="").values_list("site_name", flat=True):
         analysis.add_word(site_name)
+    _loaded_generation = generation
 
 
 def index_pages(page_ids: Iterable[int]) -> int:

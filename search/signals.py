@@ -8,7 +8,9 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.syndication.signals import takedown_changed
+from sites.models import Organisation
 
+from .services import cluster_words_changed
 from .tasks import remove_from_index, update_index, update_site_index
 
 
@@ -37,8 +39,14 @@ def _page_deleted(sender, instance, **kwargs) -> None:
         remove_from_index.enqueue([instance.pk])
 
 
+@receiver(post_save, sender=Organisation)
+def _organisation_saved(sender, **kwargs) -> None:
+    cluster_words_changed()
+
+
 @receiver(post_save, sender=Site)
 def _site_saved(sender, instance, **kwargs) -> None:
+    cluster_words_changed()
     # A new site's columns (created live, never "published") and a changed
     # hostname's URLs; the task runs after the provisioning transaction commits.
     update_site_index.enqueue(instance.pk)

@@ -52,6 +52,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> dict:
+    services.load_cluster_words()  # segment the query as the index was
     parsed = parse_query(params.q)
     in_site = params.scope == "site" and site is not None
     site_ids = (site.pk,) if in_site else tuple(services.open_site_ids())

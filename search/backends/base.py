@@ -41,7 +41,6 @@ class Hit:
     index_number: str = ""
     document_number: str = ""
     organisation_id: int | None = None
-    score: float = 0.0
 
 
 @dataclass

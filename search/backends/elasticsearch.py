@@ -242,7 +242,6 @@ class ElasticsearchBackend:
                 index_number=getattr(hit, "index_number", "") or "",
                 document_number=getattr(hit, "document_number", "") or "",
                 organisation_id=getattr(hit, "organisation_id", None),
-                score=hit.meta.score or 0.0,
             )
             for hit in response
         ]
