@@ -86,7 +86,8 @@ def run_in_throwaway_database(run: Callable[[], int], name: str) -> int:
     """Run the benchmark in a test database created for it and dropped afterwards.
 
     On PostgreSQL it is ``test_<database>_<name>``: never the real database, nor
-    pytest's ``test_<database>``, nor another benchmark's.
+    pytest's ``test_<database>``, nor another benchmark's. ``BENCH_KEEP_DB=1``
+    keeps it afterwards, for looking at query plans.
     """
     from django.db import connection, connections
     from django.test.utils import setup_test_environment, teardown_test_environment
@@ -100,5 +101,8 @@ def run_in_throwaway_database(run: Callable[[], int], name: str) -> int:
         return run()
     finally:
         connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        if os.environ.get("BENCH_KEEP_DB"):
+            print(f"kept database {connection.settings_dict['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()

@@ -23,9 +23,19 @@ class ContentType(models.TextChoices):
     COLUMN = "column", "栏目"
 
 
+SAMPLE_BUCKETS = 64
+
+
+def sample_bucket(page_id: int) -> int:
+    """0–63 by Fibonacci hashing, so consecutive page ids land in different buckets."""
+    return ((page_id * 2654435761) & 0xFFFFFFFF) >> 26
+
+
 class SearchEntry(models.Model):
     page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+")
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    # Indexed with the date below: a site_id-only index made PostgreSQL AND the
+    # whole cluster's rows into every text search scoped to all sites.
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+", db_index=False)
     organisation = models.ForeignKey(
         "sites.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -56,6 +66,11 @@ class SearchEntry(models.Model):
     vector = SearchVectorField(null=True, editable=False)
     head_vector = SearchVectorField(null=True, editable=False)
 
+    # Which 1/64 of the index a row falls in, spread by a hash of the page id:
+    # PostgreSQL estimates the totals and facets of very common words from one
+    # bucket instead of reading every match (search/backends/database.py).
+    sample_bucket = models.PositiveSmallIntegerField(default=0, editable=False)
+
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -64,6 +79,12 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["site", "-publication_date"], name="search_entry_site_date"),
             models.Index(fields=["-publication_date"], name="search_entry_date"),
+            # Facet filters: PostgreSQL ANDs these with the text index's bitmap,
+            # so "建设, 类型 政策文件" reads only rows that pass both.
+            models.Index(fields=["content_type"], name="search_entry_content_type"),
+            models.Index(fields=["genre"], name="search_entry_genre"),
+            models.Index(fields=["validity"], name="search_entry_validity"),
+            models.Index(fields=["year", "-publication_date"], name="search_entry_year_date"),
         ]
 
     def __str__(self) -> str:

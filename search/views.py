@@ -91,6 +91,7 @@ def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> d
         "parsed": parsed,
         "hits": hits,
         "total": results.total,
+        "approximate": results.approximate,
         "widened": widened,
         "facets": _facet_links(results.facets, labels, params),
         "active_filters": _active_filters(params, labels),

@@ -281,3 +281,8 @@ LOGGING = {
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
+# Database backend on PostgreSQL: above this many matches, totals and facets are
+# estimated from a 1/64 sample (shown as 约), as Elasticsearch stops exact totals
+# at 10,000 by default: counting every match of a very common word reads them all
+# (docs/search.md).
+SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))

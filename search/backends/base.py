@@ -48,6 +48,7 @@ class SearchResults:
     hits: list[Hit]
     total: int
     facets: dict[str, list[tuple[str | int, int]]]  # facet → [(value, count)], largest first
+    approximate: bool = False  # total and facet counts are estimates (very common words)
 
 
 class SearchBackend(Protocol):

@@ -12,15 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from ..documents import SearchDocument
-from ..models import SearchEntry
+from ..models import SAMPLE_BUCKETS, SearchEntry, sample_bucket
 from .base import FACETS, Hit, SearchQuery, SearchResults
 
 BATCH = 500
+# Relevance scores this many of the newest title/summary matches, not every one:
+# for a word in thousands of titles, the best of the newest.
+RERANK_WINDOW = 300
+# Fewer sampled matches than this and the estimate is too rough: count exactly.
+MIN_SAMPLE = 20
 FACET_LIMIT = 30
 FACET_COLUMNS = {
     "site": "site_id",
@@ -126,34 +132,99 @@ class DatabaseBackend:
                 # PostgreSQL's planner does not count the cost of reading each
                 # row's tsvector, and picks a sequential or B-tree scan for common
                 # words that is 3–6× slower than the GIN bitmap (docs/search.md).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+                _set_local(seqscan=False, indexscan=False)
             return self._search(query)
 
     def _search(self, query: SearchQuery) -> SearchResults:
         entries = self._filtered(query)
-        if query.parsed:
-            matched, rank = self._match(entries, query)
+        matched, rank = self._match(entries, query) if query.parsed else (entries, None)
+        estimate = self._estimate(matched, query) if query.parsed and self.vendor == "postgresql" else None
+        if estimate is not None:
+            total, facets = estimate
         else:
-            matched, rank = entries, None
-        total, facets = self._count_and_facets(matched)
-        if rank is not None and query.sort == "relevance":
-            ordered = matched.extra(select={"score": rank[0]}, select_params=rank[1]).order_by(
-                "-score", "-publication_date", "-page_id"
+            total, facets = self._count_and_facets(matched)
+        page_ids = self._page_ids(entries, matched, rank, query, common=estimate is not None)
+        return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=estimate is not None)
+
+    def _estimate(self, matched: QuerySet[SearchEntry], query: SearchQuery):
+        """Total and facets from one sample bucket when the words are very common (PostgreSQL), else None.
+
+        "Very common": the words match over SEARCH_EXACT_LIMIT items in the
+        chosen sites, so an exact count would read them all. The sample must
+        also hold MIN_SAMPLE matches after the filters, or the estimate is too
+        rough and the filters narrow enough to count exactly.
+        """
+        in_bucket = ["sample_bucket = 0::smallint"]
+        sample_total, sample_facets = self._count_and_facets(matched.extra(where=in_bucket))
+        narrowed = query.filters or query.catalogue_only or query.date_from or query.date_to
+        if narrowed:
+            words_total = self._match(self._scoped(query.site_ids), query)[0].extra(where=in_bucket).count()
+        else:
+            words_total = sample_total
+        if words_total * SAMPLE_BUCKETS <= settings.SEARCH_EXACT_LIMIT or sample_total < MIN_SAMPLE:
+            return None
+        facets = {name: [(value, n * SAMPLE_BUCKETS) for value, n in values] for name, values in sample_facets.items()}
+        return sample_total * SAMPLE_BUCKETS, facets
+
+    def _page_ids(self, entries, matched, rank, query: SearchQuery, common: bool) -> list[int]:
+        """The ids of the requested page of hits.
+
+        By relevance: title/summary matches by score (the newest RERANK_WINDOW of
+        them when there are more), then every other match newest first.
+        """
+        start, end = query.offset, query.offset + query.limit
+        by_date = matched.order_by("-publication_date", "-page_id")
+        if rank is None or query.sort != "relevance":
+            self._date_walk(common)
+            return list(by_date.values_list("page_id", flat=True)[start:end])
+        ranked = self._ranked_window(entries, rank, query)
+        page_ids = ranked[start:end]
+        if len(page_ids) < query.limit:
+            self._date_walk(common)
+            rest = by_date.exclude(page_id__in=ranked) if ranked else by_date
+            rest_start = max(0, start - len(ranked))
+            page_ids += list(
+                rest.values_list("page_id", flat=True)[rest_start : rest_start + query.limit - len(page_ids)]
             )
+        return page_ids
+
+    def _date_walk(self, common: bool) -> None:
+        if self.vendor == "postgresql":
+            # Common words: a B-tree walk in date order stops after a page of
+            # matches; rare ones: the GIN bitmap, then a sort of the few matches.
+            _set_local(indexscan=common)
+
+    def _ranked_window(self, entries, rank, query: SearchQuery) -> list[int]:
+        """Title/summary matches, best first: the newest RERANK_WINDOW of them, scored."""
+        if self.vendor == "postgresql":
+            _set_local(indexscan=True)
+            in_head = entries.extra(where=["head_vector @@ to_tsquery('simple', %s)"], params=[_tsquery(query)])
         else:
-            ordered = matched.order_by("-publication_date", "-page_id")
-        # The page of ids first, then their display fields: sorting thousands of
-        # matches with their (large) text alongside would read all of it.
-        page_ids = list(ordered.values_list("page_id", flat=True)[query.offset : query.offset + query.limit])
-        rows = {row["page_id"]: row for row in SearchEntry.objects.filter(page_id__in=page_ids).values(*HIT_FIELDS)}
-        hits = [Hit(**rows[page_id]) for page_id in page_ids if page_id in rows]
-        return SearchResults(hits=hits, total=total, facets=facets)
+            in_head = entries.extra(
+                tables=["search_entry_fts"],
+                where=["search_entry_fts.rowid = search_searchentry.page_id", "search_entry_fts MATCH %s"],
+                params=["{title_terms summary_terms} : (" + _fts_match(query) + ")"],
+            )
+        newest = list(
+            in_head.order_by("-publication_date", "-page_id").values_list("page_id", flat=True)[:RERANK_WINDOW]
+        )
+        # Scored after the LIMIT: scoring inside it would score every title/summary match.
+        window = SearchEntry.objects.filter(page_id__in=newest)
+        if self.vendor != "postgresql":
+            window = self._match(window, query)[0]  # bm25 needs the FTS5 match
+        rows = (
+            window.extra(select={"score": rank[0]}, select_params=rank[1])
+            .order_by("-publication_date", "-page_id")
+            .values_list("page_id", "score")
+        )
+        # Python's sort is stable: equal scores stay newest first.
+        return [page_id for page_id, _score in sorted(rows, key=lambda row: -row[1])]
+
+    def _scoped(self, site_ids: tuple[int, ...]) -> QuerySet[SearchEntry]:
+        return SearchEntry.objects.filter(site_id__in=site_ids) if site_ids else SearchEntry.objects.all()
 
     def _filtered(self, query: SearchQuery) -> QuerySet[SearchEntry]:
-        entries = SearchEntry.objects.all()
-        if query.site_ids:
-            entries = entries.filter(site_id__in=query.site_ids)
+        entries = self._scoped(query.site_ids)
         if query.catalogue_only:
             entries = entries.filter(in_catalogue=True)
         for name, value in query.filters.items():
@@ -231,6 +302,18 @@ class DatabaseBackend:
         return total, ordered
 
 
+def _set_local(**switches: bool) -> None:
+    """Planner switches (enable_seqscan, …) for the rest of the current transaction."""
+    statements = [f"SET LOCAL enable_{name} = {'on' if on else 'off'}" for name, on in switches.items()]
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(statements))
+
+
+def _hits(page_ids: list[int]) -> list[Hit]:
+    rows = {row["page_id"]: row for row in SearchEntry.objects.filter(page_id__in=page_ids).values(*HIT_FIELDS)}
+    return [Hit(**rows[page_id]) for page_id in page_ids if page_id in rows]
+
+
 def _tsquery(query: SearchQuery) -> str:
     parts = []
     for group in query.parsed.groups:
@@ -270,6 +353,7 @@ def _entry(document: SearchDocument) -> SearchEntry:
         url=document.url[:500],
         column_path=document.column_path[:500],
         text=document.text,
+        sample_bucket=sample_bucket(document.page_id),
         title_terms=document.terms["title"],
         summary_terms=document.terms["summary"],
         body_terms=document.terms["body"],
