@@ -7,93 +7,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("disclosure", "0002_seed_national_topics"),
-        ("sites", "0003_site_appearance"),
-        ("wagtailcore", "0098_apitoken"),
+        ('disclosure', '0002_seed_national_topics'),
+        ('sites', '0003_site_appearance'),
+        ('wagtailcore', '0098_apitoken'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SearchEntry",
+            name='SearchEntry',
             fields=[
-                (
-                    "page",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="+",
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                (
-                    "content_type",
-                    models.CharField(
-                        choices=[
-                            ("article", "新闻资讯"),
-                            ("policy", "政策文件"),
-                            ("interpretation", "政策解读"),
-                            ("annual_report", "年度报告"),
-                            ("disclosure_info", "公开指南与制度"),
-                            ("column", "栏目"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("genre", models.CharField(blank=True, max_length=10)),
-                ("validity", models.CharField(blank=True, max_length=20)),
-                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("publication_date", models.DateTimeField(blank=True, null=True)),
-                ("date_formed", models.DateField(blank=True, null=True)),
-                ("index_number", models.CharField(blank=True, db_index=True, max_length=100)),
-                ("document_number", models.CharField(blank=True, db_index=True, max_length=60)),
-                ("in_catalogue", models.BooleanField(default=False)),
-                ("title", models.CharField(max_length=255)),
-                ("url", models.CharField(max_length=500)),
-                ("column_path", models.CharField(blank=True, max_length=500)),
-                ("text", models.TextField(blank=True)),
-                ("title_terms", models.TextField(blank=True)),
-                ("summary_terms", models.TextField(blank=True)),
-                ("body_terms", models.TextField(blank=True)),
-                ("vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ("indexed_at", models.DateTimeField(auto_now=True)),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="sites.organisation",
-                    ),
-                ),
-                (
-                    "site",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="wagtailcore.site"
-                    ),
-                ),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="disclosure.topic",
-                    ),
-                ),
+                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('content_type', models.CharField(choices=[('article', '新闻资讯'), ('policy', '政策文件'), ('interpretation', '政策解读'), ('annual_report', '年度报告'), ('disclosure_info', '公开指南与制度'), ('column', '栏目')], max_length=20)),
+                ('genre', models.CharField(blank=True, max_length=10)),
+                ('validity', models.CharField(blank=True, max_length=20)),
+                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('publication_date', models.DateTimeField(blank=True, null=True)),
+                ('date_formed', models.DateField(blank=True, null=True)),
+                ('index_number', models.CharField(blank=True, db_index=True, max_length=100)),
+                ('document_number', models.CharField(blank=True, db_index=True, max_length=60)),
+                ('in_catalogue', models.BooleanField(default=False)),
+                ('title', models.CharField(max_length=255)),
+                ('url', models.CharField(max_length=500)),
+                ('column_path', models.CharField(blank=True, max_length=500)),
+                ('text', models.TextField(blank=True)),
+                ('title_terms', models.TextField(blank=True)),
+                ('summary_terms', models.TextField(blank=True)),
+                ('body_terms', models.TextField(blank=True)),
+                ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('indexed_at', models.DateTimeField(auto_now=True)),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sites.organisation')),
+                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.site')),
+                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='disclosure.topic')),
             ],
             options={
-                "verbose_name": "搜索索引条目",
-                "verbose_name_plural": "搜索索引条目",
-                "indexes": [
-                    models.Index(fields=["site", "-publication_date"], name="search_entry_site_date"),
-                    models.Index(fields=["-publication_date"], name="search_entry_date"),
-                ],
+                'verbose_name': '搜索索引条目',
+                'verbose_name_plural': '搜索索引条目',
+                'indexes': [models.Index(fields=['site', '-publication_date'], name='search_entry_site_date'), models.Index(fields=['-publication_date'], name='search_entry_date')],
             },
         ),
     ]

@@ -5,14 +5,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("search", "0002_full_text_indexes"),
+        ('search', '0002_full_text_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="searchentry",
-            name="head_vector",
+            model_name='searchentry',
+            name='head_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
     ]

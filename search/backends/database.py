@@ -139,12 +139,10 @@ class DatabaseBackend:
         entries = self._filtered(query)
         matched, rank = self._match(entries, query) if query.parsed else (entries, None)
         estimate = self._estimate(matched, query) if query.parsed and self.vendor == "postgresql" else None
-        if estimate is not None:
-            total, facets = estimate
-        else:
-            total, facets = self._count_and_facets(matched)
-        page_ids = self._page_ids(entries, matched, rank, query, common=estimate is not None)
-        return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=estimate is not None)
+        approximate = estimate is not None
+        total, facets = estimate if approximate else self._count_and_facets(matched)
+        page_ids = self._page_ids(entries, matched, rank, query, common=approximate)
+        return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=approximate)
 
     def _estimate(self, matched: QuerySet[SearchEntry], query: SearchQuery):
         """Total and facets from one sample bucket when the words are very common (PostgreSQL), else None.
