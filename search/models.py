@@ -63,6 +63,7 @@ class SearchEntry(models.Model):
     # PostgreSQL only: ``vector`` (title A, summary B, body C) is what matches;
     # ``head_vector`` (title and summary) is what ranks — small enough to stay
     # uncompressed in the row, so ranking thousands of matches stays cheap.
+    # A trigger computes both from the terms as the row is written (migration 0005).
     vector = SearchVectorField(null=True, editable=False)
     head_vector = SearchVectorField(null=True, editable=False)
 

