@@ -14,7 +14,7 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from ..documents import SearchDocument
@@ -148,7 +148,7 @@ class DatabaseBackend:
         matched, rank = self._match(entries, query) if query.parsed else (entries, None)
         estimate = self._estimate(matched, query) if query.parsed and self.vendor == "postgresql" else None
         approximate = estimate is not None
-        total, facets = estimate if approximate else self._count_and_facets(matched)
+        total, facets = estimate if approximate else self._count_and_facets(matched)[:2]
         page_ids = self._page_ids(entries, matched, rank, query, common=approximate) if total else []
         return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=approximate)
 
@@ -161,12 +161,10 @@ class DatabaseBackend:
         rough and the filters narrow enough to count exactly.
         """
         in_bucket = ["sample_bucket = 0::smallint"]
-        sample_total, sample_facets = self._count_and_facets(matched.extra(where=in_bucket))
-        narrowed = query.filters or query.catalogue_only or query.date_from or query.date_to
-        if narrowed:
-            words_total = self._match(self._scoped(query.site_ids), query)[0].extra(where=in_bucket).count()
-        else:
-            words_total = sample_total
+        narrowing = self._narrowing(query)
+        # The filters are counted, not applied: the same pass gives the words' own total.
+        words = self._match(self._scoped(query.site_ids), query)[0] if narrowing else matched
+        sample_total, sample_facets, words_total = self._count_and_facets(words.extra(where=in_bucket), narrowing)
         if words_total * SAMPLE_BUCKETS <= settings.SEARCH_EXACT_LIMIT or sample_total < MIN_SAMPLE:
             return None
         facets = {name: [(value, n * SAMPLE_BUCKETS) for value, n in values] for name, values in sample_facets.items()}
@@ -231,17 +229,21 @@ class DatabaseBackend:
 
     def _filtered(self, query: SearchQuery) -> QuerySet[SearchEntry]:
         entries = self._scoped(query.site_ids)
-        if query.catalogue_only:
-            entries = entries.filter(in_catalogue=True)
+        narrowing = self._narrowing(query)
+        return entries.filter(narrowing) if narrowing else entries
+
+    def _narrowing(self, query: SearchQuery) -> Q | None:
+        """The query's filters other than its sites, or None."""
+        conditions = Q(in_catalogue=True) if query.catalogue_only else Q()
         for name, value in query.filters.items():
             lookup = f"{FACET_COLUMNS[name]}__in" if isinstance(value, tuple) else FACET_COLUMNS[name]
-            entries = entries.filter(**{lookup: value})
+            conditions &= Q(**{lookup: value})
         tz = timezone.get_current_timezone()
         if query.date_from:
-            entries = entries.filter(publication_date__gte=datetime.combine(query.date_from, time.min, tz))
+            conditions &= Q(publication_date__gte=datetime.combine(query.date_from, time.min, tz))
         if query.date_to:
-            entries = entries.filter(publication_date__lte=datetime.combine(query.date_to, time.max, tz))
-        return entries
+            conditions &= Q(publication_date__lte=datetime.combine(query.date_to, time.max, tz))
+        return conditions or None
 
     def _match(self, entries: QuerySet[SearchEntry], query: SearchQuery):
         if self.vendor == "postgresql":
@@ -269,26 +271,37 @@ class DatabaseBackend:
         )
         return matched, rank
 
-    def _count_and_facets(self, matched: QuerySet[SearchEntry]) -> tuple[int, dict[str, list[tuple[str | int, int]]]]:
-        """The number of matches and each facet's counts (largest first, at most FACET_LIMIT values)."""
+    def _count_and_facets(
+        self, matched: QuerySet[SearchEntry], passes: Q | None = None
+    ) -> tuple[int, dict[str, list[tuple[str | int, int]]], int]:
+        """The number of matches, each facet's counts (largest first, at most FACET_LIMIT
+        values) and the number of rows read.
+
+        With ``passes`` (PostgreSQL), only rows meeting it are counted, in the same pass.
+        """
         facets: dict[str, list[tuple[str | int, int]]] = {name: [] for name in FACETS}
         columns = [FACET_COLUMNS[name] for name in FACETS]
         if self.vendor == "postgresql":
             # One pass over the matches: a grouping set per facet, and () for the total.
-            sql, params = matched.values(*columns).query.sql_with_params()
+            if passes is not None:
+                matched = matched.annotate(passes=ExpressionWrapper(passes, output_field=BooleanField()))
+            sql, params = matched.values(*columns, *(["passes"] if passes is not None else [])).query.sql_with_params()
             listed = ", ".join(columns)
             sets = ", ".join(f"({column})" for column in columns)
-            total = 0
+            counted = "count(*) FILTER (WHERE passes)" if passes is not None else "count(*)"
+            total = read = 0
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT {listed}, GROUPING({listed}), count(*) FROM ({sql}) matched"
+                    f"SELECT {listed}, GROUPING({listed}), {counted}, count(*) FROM ({sql}) matched"
                     f" GROUP BY GROUPING SETS ({sets}, ())",
                     params,
                 )
                 for row in cursor.fetchall():
-                    values, grouping, count = row[: len(FACETS)], row[len(FACETS)], row[-1]
+                    values, grouping, count = row[: len(FACETS)], row[len(FACETS)], row[-2]
                     if grouping == (1 << len(FACETS)) - 1:
-                        total = count
+                        total, read = count, row[-1]
+                        continue
+                    if not count:
                         continue
                     # GROUPING() sets a bit for each column NOT in the set; the one clear bit names the facet.
                     for position, name in enumerate(FACETS):
@@ -296,7 +309,12 @@ class DatabaseBackend:
                         if in_set and values[position] not in (None, ""):
                             facets[name].append((values[position], count))
         else:
+            if passes is not None:
+                read = matched.count()
+                matched = matched.filter(passes)
             total = matched.count()
+            if passes is None:
+                read = total
             for name, column in zip(FACETS, columns, strict=True):
                 if not total:
                     break
@@ -305,7 +323,7 @@ class DatabaseBackend:
         ordered = {
             name: sorted(values, key=lambda v: (-v[1], str(v[0])))[:FACET_LIMIT] for name, values in facets.items()
         }
-        return total, ordered
+        return total, ordered, read
 
 
 def _set_local(**switches: bool) -> None:

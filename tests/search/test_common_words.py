@@ -109,6 +109,14 @@ def test_a_very_common_word_gets_a_scaled_total_and_facets(common):
     }
 
 
+def test_a_filter_on_a_very_common_word_is_estimated_from_the_same_sample(common):
+    results = search(common, "网站", filters={"genre": "通知"})
+
+    assert results.approximate
+    assert results.total == SAMPLE_BUCKETS * len(in_sample(n for n in range(COUNT) if n % 4))
+    assert dict(results.facets["genre"]) == {"通知": results.total}  # the filtered-out 公告 is not counted
+
+
 def test_a_rare_word_is_counted_exactly(common):
     results = search(common, "罕见词")
 
