@@ -9,8 +9,7 @@ from search import services
 from search.models import SearchEntry
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rebuild_outside_a_transaction_vacuums_and_analyses(portal):
+def test_a_rebuild_outside_a_transaction_vacuums_and_analyses(seeded_transactional_db, portal):
     if connection.vendor != "postgresql":
         pytest.skip("VACUUM and the planner's statistics are PostgreSQL's")
 
