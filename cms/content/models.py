@@ -26,6 +26,7 @@ from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
 from cms.syndication.selectors import exclude_taken_down
+from core.publishing import PublishGuardMixin
 
 from .serving import ServingMixin, route_below_home
 
@@ -35,7 +36,7 @@ ARTICLE_BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "
 INTRO_FEATURES = ["bold", "italic", "link"]
 
 
-class HomePage(ServingMixin, Page):
+class HomePage(PublishGuardMixin, ServingMixin, Page):
     """The root page of one site (portal or subsite)."""
 
     intro = RichTextField("网站简介", blank=True, features=INTRO_FEATURES)
@@ -109,7 +110,7 @@ DEFAULT_UPDATE_INTERVAL_DAYS = {
 }
 
 
-class ColumnPage(ServingMixin, Page):
+class ColumnPage(PublishGuardMixin, ServingMixin, Page):
     """A column (栏目): lists its items newest first; columns can nest."""
 
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
@@ -180,7 +181,7 @@ class ColumnPage(ServingMixin, Page):
 KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 
-class ArticlePage(ServingMixin, CatalogueMetadata, Page):
+class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     """An item (信息) published in a column; may be included in the disclosure catalogue."""
 
     # Read with the page when it is served (cms.content.serving): the metadata table shows them.

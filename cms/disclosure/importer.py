@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cms.content.models import ArticlePage, ColumnPage
+from core.publishing import review_waived
 from sites.models import Organisation
 from sites.services import resolve_organisation
 
@@ -504,7 +505,9 @@ def import_rows(
             if item.index_number:
                 # Before publishing, so the publish hook finds it and allocates nothing.
                 reserve_existing_index_number(page, item.index_number, page.issuing_organisation)
-            page.save_revision(user=actor).publish(user=actor)
+            # Items already published (and reviewed) in the system they come from.
+            with review_waived("导入原系统已发布的信息"):
+                page.save_revision(user=actor).publish(user=actor)
     return ImportResult([item.page for item in prepared])
 
 

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from cms.content.models import ARTICLE_BODY_FEATURES, ArticlePage
 from cms.content.serving import ServingMixin
+from core.publishing import PublishGuardMixin
 
 from . import index_numbers
 
@@ -181,7 +182,7 @@ class DisclosureInfoKind(models.TextChoices):
     STATUTORY = "statutory", "法定主动公开内容"
 
 
-class DisclosureInfoPage(ServingMixin, Page):
+class DisclosureInfoPage(PublishGuardMixin, ServingMixin, Page):
     """政府信息公开指南 / 制度 / 法定主动公开内容: one standing page each per site."""
 
     kind = models.CharField("类型", max_length=20, choices=DisclosureInfoKind.choices)
@@ -195,7 +196,7 @@ class DisclosureInfoPage(ServingMixin, Page):
         verbose_name = "信息公开说明页"
 
 
-class CataloguePage(ServingMixin, Page):
+class CataloguePage(PublishGuardMixin, ServingMixin, Page):
     """政府信息公开目录: the portal's lists every organisation, a subsite's its own."""
 
     intro = RichTextField("说明", blank=True, features=["bold", "link"])

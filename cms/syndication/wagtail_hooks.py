@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from core.publishing import PublishRefused
 
 from .selectors import withdrawal_of, withdrawn_page_ids
 
@@ -31,15 +31,13 @@ def serve_withdrawal_notice(page, request, serve_args, serve_kwargs):
     return TemplateResponse(request, "syndication/withdrawn.html", context)
 
 
-@hooks.register("before_publish_page")
-def refuse_publishing_taken_down(request, page):
+@hooks.register("check_page_publish")
+def taken_down_stays_down(page, revision):
     # Republishing would bring a taken-down item (and its aliases) back without a restore.
     from .services import active_takedown_page_ids
 
     if page.pk and active_takedown_page_ids([page.pk]):
-        messages.error(request, "该信息已被下架，请先在“下架记录”中恢复，再发布。")
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
+        raise PublishRefused("该信息已被下架，请先在“下架记录”中恢复，再发布。")
 
 
 @hooks.register("register_log_actions")

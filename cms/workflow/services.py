@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
 from cms.content.models import ColumnPage, ColumnType
+from core.publishing import PublishRefused, review_waiver
 
 from .checks import Finding, check_page, invalidate_matcher
 from .models import (
@@ -238,16 +239,41 @@ def latest_report(page: Page) -> CheckReport | None:
 
 
 def review_required(page: Page, user) -> bool:
-    """Whether the admin must route this page through its workflow rather than publish it directly.
+    """Whether the admin should offer only "submit for review" for this page (hides Wagtail's publish button).
 
     Superusers keep Wagtail's publish button (operations and repairs); everyone
     else publishes a page under an active workflow only through that workflow
-    or, for the info center, through 紧急发布.
+    or, for the info center, through 紧急发布. ``check_reviewed`` enforces it.
     """
     if user.is_superuser:
         return False
     workflow = page.get_workflow() if page.pk else None
     return bool(workflow and workflow.active)
+
+
+REVIEW_REQUIRED_MESSAGE = "本站信息须经审核流程发布：请点击“提交审核”。信息中心如需立即发布，请使用“紧急发布”。"
+
+
+def check_reviewed(page: Page, revision: Revision | None) -> None:
+    """The publish rule (``core.publishing``): under an active workflow, a revision goes live only
+    when that workflow approved it, it was published as 紧急发布, or a superuser saved it."""
+    if review_waiver() is not None:
+        return
+    workflow = page.get_workflow()
+    if not (workflow and workflow.active):
+        return
+    if revision is None:
+        raise PublishRefused(REVIEW_REQUIRED_MESSAGE)
+    if revision.user_id and revision.user.is_superuser:
+        return
+    approved = TaskState.objects.filter(
+        revision=revision,
+        status=TaskState.STATUS_APPROVED,
+        workflow_state__status=WorkflowState.STATUS_APPROVED,
+    )
+    if approved.exists() or EmergencyPublication.objects.filter(revision=revision).exists():
+        return
+    raise PublishRefused(REVIEW_REQUIRED_MESSAGE)
 
 
 def reviewing_groups(page: Page) -> list[Group]:
@@ -273,10 +299,11 @@ def emergency_publish(page: Page, *, user, reason: str) -> EmergencyPublication:
     workflow_state = page.current_workflow_state
     if workflow_state is not None:
         workflow_state.cancel(user=user)  # the review in progress is superseded by the retrospective one
+    # The record first: it is what lets this revision pass the review rule (check_reviewed).
+    record = EmergencyPublication.objects.create(page=page, revision=revision, reason=reason, published_by=user)
     revision.publish(user=user)
     # Not a gate here, but the retrospective reviewer gets the same report as any reviewer.
     run_auto_check(page, revision=revision, user=user)
-    record = EmergencyPublication.objects.create(page=page, revision=revision, reason=reason, published_by=user)
     log(
         instance=page,
         action="workflow.emergency_publish",

@@ -17,7 +17,7 @@ from wagtail.models import WorkflowState
 
 from . import urls
 from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
-from .services import emergency_publications_for, is_info_center, latest_report, review_required
+from .services import check_reviewed, emergency_publications_for, is_info_center, latest_report, review_required
 
 
 @hooks.register("register_log_actions")
@@ -147,29 +147,9 @@ def hide_direct_publish(menu_items, request, context):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
-def _refuse_direct_publish(request, page):
-    if request.method == "POST" and request.POST.get("action-publish") and review_required(page, request.user):
-        messages.error(request, "本站信息须经审核流程发布：请点击“提交审核”。信息中心如需立即发布，请使用“紧急发布”。")
-        return redirect(request.get_full_path())
-    return None
-
-
-@hooks.register("before_edit_page")
-def refuse_direct_publish_on_edit(request, page):
-    return _refuse_direct_publish(request, page)
-
-
-@hooks.register("before_create_page")
-def refuse_direct_publish_on_create(request, parent_page, page_class):
-    return _refuse_direct_publish(request, parent_page)
-
-
-@hooks.register("before_bulk_action")
-def refuse_bulk_publish(request, action_type, objects, action_class_instance):
-    if action_type == "publish" and any(review_required(page, request.user) for page in objects):
-        messages.error(request, "所选页面须经审核流程发布，不能批量直接发布。")
-        return redirect(request.GET.get("next") or reverse("wagtailadmin_home"))
-    return None
+@hooks.register("check_page_publish")
+def review_before_publication(page, revision):
+    check_reviewed(page, revision)
 
 
 # --- the check report where editors and reviewers work ----------------------

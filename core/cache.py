@@ -1,0 +1,56 @@
+"""The one cache-invalidation API: named scopes of cached entries that a change retires.
+
+Each scope has a generation token. Entries of a scope are stored under (or record)
+the scope's current token; ``invalidate`` sets a fresh token, so every older entry
+is simply never read again and expires. Tokens are unique, not counters: if a
+token key is evicted, the new token cannot coincide with one that older,
+still-cached entries were stored under.
+
+Every handler that retires cached data calls ``invalidate`` (or
+``invalidate_after_commit`` inside a transaction) with the scopes a change
+touches; no module keeps generation keys of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+class Scope(StrEnum):
+    PAGES = "pages"  # anonymous rendered pages (sites.page_cache)
+    SITE_FACTS = "site-facts"  # per-hostname Site, SiteProfile and home page (sites.site_facts)
+    VIEW_RESTRICTIONS = "view-restrictions"  # Wagtail page view restrictions (cms.content.serving)
+    CATALOGUE = "catalogue"  # catalogue facet counts (cms.disclosure)
+    TAKEDOWNS = "takedowns"  # the set of withdrawn page ids (cms.syndication)
+    CLUSTER_WORDS = "cluster-words"  # organisation and site names search learns (search)
+
+
+def token_key(scope: Scope) -> str:
+    """The cache key holding a scope's token, for readers that fetch it with their entry in one round trip."""
+    return f"generation:{scope}"
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def generation(scope: Scope) -> str:
+    """The scope's current token (made on first use)."""
+    return cache.get_or_set(token_key(scope), _new_token, None)
+
+
+def invalidate(*scopes: Scope) -> None:
+    """Retire every cached entry of these scopes, now."""
+    cache.set_many({token_key(scope): _new_token() for scope in scopes}, None)
+
+
+def invalidate_after_commit(*scopes: Scope) -> None:
+    """Retire these scopes once the current transaction commits (at once outside one).
+
+    A reader between the write and the commit would otherwise cache the old rows
+    again under the new token."""
+    transaction.on_commit(lambda: invalidate(*scopes))
