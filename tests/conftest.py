@@ -121,3 +121,38 @@ def seeded_transactional_db(transactional_db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Secret-pass-2026")
+
+
+_user_serial = itertools.count(1)
+USER_PASSWORD = "Test-pass-2026!"
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(site, role)``: a user in that site's per-site group (role key: editor,
+    reviewer, leader, site_admin); ``make_user(None, role)``: an info-center user, role
+    being the info-center group (系统管理员, 安全管理员, 审计管理员, 信息中心)."""
+    from django.contrib.auth.models import Group
+
+    from cms.accounts.services import site_role_group
+
+    def make(site, role: str, username: str | None = None):
+        username = username or f"user{next(_user_serial)}"
+        user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", USER_PASSWORD)
+        user.groups.add(site_role_group(site, role) if site is not None else Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+def publish_through_workflow(page, *, editor, reviewers) -> None:
+    """Submit the page's latest revision to its site's workflow and approve every review step,
+    each by the first of ``reviewers`` allowed to act on it — the only way site roles publish."""
+    page = page.specific
+    state = page.get_workflow().start(page, editor)
+    while state.status == state.STATUS_IN_PROGRESS:
+        task_state = state.current_task_state
+        task = task_state.task.specific
+        actor = next(user for user in reviewers if "approve" in [a[0] for a in task.get_actions(page, user)])
+        task.on_action(task_state, actor, "approve")
+        state.refresh_from_db()

@@ -8,24 +8,30 @@ from wagtail.models import Page
 from cms.syndication.models import TakedownKind
 from cms.syndication.services import take_down
 from core.publishing import PublishRefused
-from tests.conftest import column_of, publish_article
-from tests.workflow.conftest import make_user, submit  # noqa: F401
+from tests.conftest import column_of, publish_article, publish_through_workflow
 
 pytestmark = pytest.mark.django_db
 
 
-def test_takedown_then_workflow_approval_is_refused(department, superuser, make_user):  # noqa: F811
+def test_takedown_then_workflow_approval_is_refused(department, superuser, make_user):
     page = publish_article(column_of(department, "tzgg"), "将被下架的通知")
     take_down(page, TakedownKind.GONE, "内容有误", superuser)
-    editor, reviewer, leader = (make_user(department, label) for label in ("编辑", "审核", "领导"))
+    editor = make_user(department, "editor")
+    reviewers = [make_user(department, "reviewer"), make_user(department, "leader")]
     page = page.specific
     page.title = "改过的标题"
     page.save_revision(user=editor)
-    state = submit(page, editor)
-    first = state.current_task_state
-    first.task.specific.on_action(first, reviewer, "approve")
-    state.refresh_from_db()
-    second = state.current_task_state
     with pytest.raises(PublishRefused):
-        second.task.specific.on_action(second, leader, "approve")
+        publish_through_workflow(page, editor=editor, reviewers=reviewers)
     assert not Page.objects.get(pk=page.pk).live
+
+
+def test_untaken_page_publishes_through_workflow(department, make_user):
+    page = publish_article(column_of(department, "tzgg"), "普通通知")
+    editor = make_user(department, "editor")
+    reviewers = [make_user(department, "reviewer"), make_user(department, "leader")]
+    page = page.specific
+    page.title = "普通通知（修订）"
+    page.save_revision(user=editor)
+    publish_through_workflow(page, editor=editor, reviewers=reviewers)
+    assert Page.objects.get(pk=page.pk).title == "普通通知（修订）"
