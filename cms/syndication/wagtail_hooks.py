@@ -9,6 +9,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from core.publishing import PublishRefused
 
 from .selectors import withdrawal_of, withdrawn_page_ids
+from .services import withdraw_site_pushes
 
 
 @hooks.register("before_serve_page")
@@ -124,3 +125,9 @@ def register_syndication_menu():
         ]
     )
     return SubmenuMenuItem("推送与下架", menu, icon_name="redirect", order=160)
+
+
+@hooks.register("after_close_site")
+def withdraw_closed_site_pushes(site, profile, withdraw_pushed, reason, actor, **kwargs) -> None:
+    if withdraw_pushed:
+        withdraw_site_pushes(site, reason=reason, actor=actor)
