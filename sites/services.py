@@ -225,10 +225,12 @@ def _create_site_groups(site: Site, collection: Collection) -> list[Group]:
     codenames = {"access_admin"} | {p for role in ROLES for p in role.page_permissions + role.collection_permissions}
     permissions = {p.codename: p for p in Permission.objects.filter(codename__in=codenames)}
     home = site.root_page
+    names = {role.key: group_name(site.site_name, role) for role in ROLES}
+    taken = set(Group.objects.filter(name__in=names.values()).values_list("name", flat=True))
     groups = []
     for role in ROLES:
-        group = Group.objects.create(name=_free_group_name(group_name(site.site_name, role)))
-        SiteGroup.objects.create(site=site, role=role.key, group=group)
+        name = names[role.key]
+        group = Group.objects.create(name=_free_group_name(name) if name in taken else name)
         group.permissions.add(permissions["access_admin"])
         GroupPagePermission.objects.bulk_create(
             GroupPagePermission(group=group, page=home, permission=permissions[c]) for c in role.page_permissions
@@ -238,6 +240,9 @@ def _create_site_groups(site: Site, collection: Collection) -> list[Group]:
             for c in role.collection_permissions
         )
         groups.append(group)
+    SiteGroup.objects.bulk_create(
+        SiteGroup(site=site, role=role.key, group=group) for role, group in zip(ROLES, groups, strict=True)
+    )
     return groups
 
 
