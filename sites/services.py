@@ -169,7 +169,7 @@ def provision_subsite(request: SubsiteRequest, *, actor=None) -> Site:
         )
         _build_columns(home, blueprint, organisation)
         _create_site_groups(site_name, home, _create_collection(site_name))
-        from cms.accounts.services import grant_site_admin_settings  # accounts builds on sites: import late
+        from cms.accounts.roles import grant_site_admin_settings  # accounts builds on sites: import late
 
         grant_site_admin_settings(site)
 
@@ -302,56 +302,3 @@ def _set_status(profile: SiteProfile, status: str, actor, **fields) -> SiteProfi
         data={"from": previous, "to": status, "notice": profile.closure_notice},
     )
     return profile
-
-
-INFO_CENTER_GROUP = "信息中心"
-INFO_CENTER_MODEL_PERMISSIONS = {
-    "sites": [
-        "add_organisation",
-        "change_organisation",
-        "view_organisation",
-        "add_siteprofile",
-        "change_siteprofile",
-        "view_siteprofile",
-    ],
-    # 主题分类, 索引号规则 and the working-day calendar are the info center's to keep.
-    "disclosure": [
-        f"{action}_{model}"
-        for model in ("topic", "indexnumberscheme", "workingdayoverride")
-        for action in ("add", "change", "delete", "view")
-    ],
-}
-INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")
-INFO_CENTER_COLLECTION_PERMISSIONS = (
-    "add_image", "change_image", "choose_image", "delete_image",
-    "add_document", "change_document", "choose_document", "delete_document",
-)  # fmt: skip
-
-
-@transaction.atomic
-def ensure_info_center_group() -> Group:
-    """The cluster operators' group: every site's pages and media, and 站群管理.
-
-    Idempotent; run after every migrate so a fresh install has it.
-    """
-    group, _ = Group.objects.get_or_create(name=INFO_CENTER_GROUP)
-    wanted = [("wagtailadmin", "access_admin")] + [
-        (app, codename) for app, codenames in INFO_CENTER_MODEL_PERMISSIONS.items() for codename in codenames
-    ]
-    for app_label, codename in wanted:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    root_page = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
-    if root_page is None or root_collection is None:
-        return group  # a flushed database (transactional tests) has no tree yet
-    for codename in INFO_CENTER_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=root_page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-        )
-    for codename in INFO_CENTER_COLLECTION_PERMISSIONS:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=Permission.objects.get(codename=codename)
-        )
-    return group

@@ -107,7 +107,7 @@ def seeded_transactional_db(transactional_db):
     from django.conf import settings
     from wagtail.models import Collection, Locale, Page
 
-    from sites.services import ensure_info_center_group
+    from cms.accounts.roles import ensure_info_center_group
 
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
@@ -134,7 +134,7 @@ def make_user(db):
     being the info-center group (系统管理员, 安全管理员, 审计管理员, 信息中心)."""
     from django.contrib.auth.models import Group
 
-    from cms.accounts.services import site_role_group
+    from cms.accounts.roles import site_role_group
 
     def make(site, role: str, username: str | None = None):
         username = username or f"user{next(_user_serial)}"

@@ -3,10 +3,10 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_info_center_roles(sender, **kwargs) -> None:
-    from .services import ensure_info_center_roles
+    from .roles import ensure_info_center_roles
 
-    # After every migrate (like sites' 信息中心 group): the page and media grants
-    # need the page tree and the root collection, which a data migration may not see.
+    # After every migrate: the permissions of every app exist only then, and the page
+    # and media grants need the page tree and the root collection.
     ensure_info_center_roles()
 
 

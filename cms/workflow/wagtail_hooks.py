@@ -16,8 +16,9 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import WorkflowState
 
 from . import urls
+from .actions import EMERGENCY_PUBLISH
 from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
-from .services import check_reviewed, emergency_publications_for, is_info_center, latest_report, review_required
+from .services import check_reviewed, emergency_publications_for, latest_report, review_required
 
 
 @hooks.register("register_log_actions")
@@ -129,7 +130,7 @@ class EmergencyPublishMenuItem(ActionMenuItem):
     order = 60
 
     def is_shown(self, context):
-        return context["view"] == "edit" and is_info_center(context["request"].user)
+        return context["view"] == "edit" and context["request"].user.has_perm(EMERGENCY_PUBLISH)
 
     def get_url(self, context):
         return reverse("workflow:emergency_publish", args=[context["page"].pk])
