@@ -26,7 +26,7 @@ User = get_user_model()
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{7,20}$")
-ROLE_LABELS = {label: key for key, label in AccountRole.choices}
+ROLE_FOR_LABEL = {label: key for key, label in AccountRole.choices}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def validate_account_request(request: AccountRequest, *, taken: set[str] = froze
     site = resolve_site(request.site)
     if site is None:
         refuse("site", f"站点“{request.site}”不存在（请填写主机名或网站名称）。")
-    role = ROLE_LABELS.get(request.role, request.role)
+    role = ROLE_FOR_LABEL.get(request.role, request.role)
     if role not in AccountRole.values:
         refuse("role", f"角色“{request.role}”无效，可选：编辑、审核、领导、站点管理员。")
     elif site is not None:
@@ -89,7 +89,7 @@ def create_account(request: AccountRequest, *, actor=None) -> tuple[Any, str]:
 def create_validated(request: AccountRequest, actor) -> tuple[Any, str]:
     """The writes of ``create_account`` for a request already validated (the bulk import validates all rows first)."""
     site = resolve_site(request.site)
-    role = ROLE_LABELS.get(request.role, request.role)
+    role = ROLE_FOR_LABEL.get(request.role, request.role)
     password = generate_password()
     user = User(username=request.username.strip(), email=request.email.strip())
     user.set_password(password)

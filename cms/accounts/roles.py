@@ -145,13 +145,16 @@ def ensure_info_center_roles() -> dict[str, Group]:
 # ------------------------------------------------------------------ a site's role groups
 
 
+ROLE_LABELS: dict[str, str] = {role.key: role.label for role in ROLES}  # editor → 编辑 …
+
+
 def site_groups(site: Site) -> dict[str, Group]:
     """The site's role groups by role key (editor, reviewer, leader, site_admin).
 
     The one place that finds them: by their page permissions on the site's root,
     never by the site's name, so a renamed site keeps its groups.
     At the merge with the sites branch this becomes ``sites.groups.site_groups``."""
-    key_for_label = {role.label: role.key for role in ROLES}
+    key_for_label = {label: key for key, label in ROLE_LABELS.items()}
     groups = Group.objects.filter(page_permissions__page_id=site.root_page_id).distinct()
     found = {key_for_label.get(group.name.rpartition("·")[2]): group for group in groups if "·" in group.name}
     found.pop(None, None)
@@ -160,12 +163,11 @@ def site_groups(site: Site) -> dict[str, Group]:
 
 def site_role_group(site: Site, role: str) -> Group:
     """The site's group for one role key; a clear error when the role or the group does not exist."""
-    spec = next((r for r in ROLES if r.key == role), None)
-    if spec is None:
+    if role not in ROLE_LABELS:
         raise AccountError(f"未知的角色“{role}”。")
     group = site_groups(site).get(role)
     if group is None:
-        raise AccountError(f"站点“{site.site_name}”没有“{spec.label}”用户组，请检查站点是否由站群开通。")
+        raise AccountError(f"站点“{site.site_name}”没有“{ROLE_LABELS[role]}”用户组，请检查站点是否由站群开通。")
     return group
 
 

@@ -5,10 +5,16 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import urls, views
-from .roles import TWO_FACTOR
+from .roles import TWO_FACTOR, grant_site_admin_settings
 
 # Main menu: Wagtail's 页面 100, 站群管理 150, 信息公开 160, 账号与安全 180, 图片 300 …
 MENU_ORDER = 180
+
+
+@hooks.register("after_provision_site")
+def let_the_site_admin_edit_its_settings(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    # Announced by sites' provisioning once the site's groups exist (issue 13: sites knows no editorial app).
+    grant_site_admin_settings(site)
 
 
 @hooks.register("register_admin_urls")

@@ -7,4 +7,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = "审核流程"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - rebuild the word matcher when a list changes
+        from . import handlers
+
+        handlers.connect()

@@ -17,10 +17,9 @@ from django.db.models import Q
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
-from cms.accounts.roles import site_groups
+from cms.accounts.roles import ROLE_LABELS, site_groups
 from cms.content.models import ColumnPage, ColumnType
 from core.publishing import PublishRefused, review_waiver
-from sites.blueprints import ROLES
 
 from .checks import Finding, check_page, invalidate_matcher
 from .models import (
@@ -45,7 +44,6 @@ AUTO_CHECK_TASK_NAME = "自动检查"
 # Each review step (after 提交 and 自动检查) is approved by one of the site's role groups;
 # each kind of workflow is a sequence of steps.
 STEP_ROLES: dict[str, str] = {ReviewStep.FIRST: "reviewer", ReviewStep.FINAL: "leader"}
-ROLE_LABELS = {role.key: role.label for role in ROLES}
 WORKFLOW_STEPS: dict[str, tuple[str, ...]] = {
     WorkflowKind.FULL: (ReviewStep.FIRST, ReviewStep.FINAL),
     WorkflowKind.QUICK: (ReviewStep.FIRST,),

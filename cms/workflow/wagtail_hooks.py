@@ -18,7 +18,13 @@ from wagtail.models import WorkflowState
 from . import urls
 from .actions import EMERGENCY_PUBLISH
 from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
-from .services import check_reviewed, emergency_publications_for, latest_report, review_required
+from .services import (
+    check_reviewed,
+    emergency_publications_for,
+    ensure_site_workflows,
+    latest_report,
+    review_required,
+)
 
 
 @hooks.register("register_log_actions")
@@ -151,6 +157,12 @@ def hide_direct_publish(menu_items, request, context):
 @hooks.register("check_page_publish")
 def review_before_publication(page, revision):
     check_reviewed(page, revision)
+
+
+@hooks.register("after_provision_site", order=10)
+def set_up_the_sites_workflows(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    # After the column tree (cms.content, order -10): the blueprint rule assigns workflows to columns.
+    ensure_site_workflows(site)
 
 
 # --- the check report where editors and reviewers work ----------------------
