@@ -8,9 +8,13 @@ workflows themselves; this app adds the automatic check task and what it needs.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.models import AbstractGroupApprovalTask, Task
+
+from core.publishing import PublishRefused
 
 
 class Severity(models.TextChoices):
@@ -145,20 +149,29 @@ class ReviewTask(AbstractGroupApprovalTask):
             return check.start(workflow_state, user=user)
         return super().start(workflow_state, user=user)
 
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        """One transaction for the whole approval: when the last step's approval publishes and a
+        """One transaction for the whole action: when the last step's approval publishes and a
         publish rule refuses (``core.publishing.PublishRefused``), the task, the workflow and the
-        check report made here roll back with it and the refusal reaches the caller (the admin
-        shows it as a message, ``cms.workflow.middleware``)."""
-        if action_name == "approve":
-            from .services import approve_latest_revision
+        check report made here roll back with it. The refusal reaches the caller, or, in an
+        admin request, is shown there as the rule's message on the page's edit view."""
+        from .middleware import admin_request
 
-            # A reviewer may edit during their step: an approval of an unchecked revision
-            # is checked first, and a block finding sends it back instead.
-            if not approve_latest_revision(task_state):
-                return None
-        return super().on_action(task_state, user, action_name, **kwargs)
+        try:
+            with transaction.atomic():
+                if action_name == "approve":
+                    from .services import approve_latest_revision
+
+                    # A reviewer may edit during their step: an approval of an unchecked revision
+                    # is checked first, and a block finding sends it back instead.
+                    if not approve_latest_revision(task_state):
+                        return None
+                return super().on_action(task_state, user, action_name, **kwargs)
+        except PublishRefused as refused:
+            request = admin_request()
+            if request is None:
+                raise
+            messages.error(request, refused.message)
+            return reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
 
     @classmethod
     def get_description(cls) -> str:

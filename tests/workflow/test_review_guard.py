@@ -223,6 +223,21 @@ class TestARefusedFinalApprovalLeavesNothingHalfDone:
         assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
         assert not is_live(page)
 
+    def test_the_editors_approve_button_shows_the_rules_message(self, client, department, people):
+        page = draft_article(column_of(department, "gzdt"), "教育局动态", user=people["editor"])
+        submit(page, people["editor"])
+        task_state = Page.objects.get(pk=page.pk).specific.current_workflow_task_state
+        client.force_login(people["reviewer"])
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        form = edit_form(page, "正文", **{"action-workflow-action": "1", "workflow-action-name": "approve"})
+
+        with another_rule_refusing() as message:
+            response = client.post(edit_url, form, follow=True)
+
+        assert response.status_code == 200 and message in response.content.decode()
+        assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
+        assert not is_live(page)
+
     def test_an_emergency_publication_refused_by_another_rule_leaves_no_record(self, draft, people):
         state = submit(draft, people["editor"])
         with another_rule_refusing(), pytest.raises(PublishRefused):
