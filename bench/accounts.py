@@ -27,8 +27,10 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from wagtail.models import Site  # noqa: E402
 
-from cms.accounts import services  # noqa: E402
+from cms.accounts.lifecycle import AccountRequest, create_validated  # noqa: E402
+from cms.accounts.reports import cluster_overview, dormant_accounts  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
@@ -41,7 +43,7 @@ def provision(n: int) -> None:
     org = Organisation.objects.get_or_create(
         name="宣城市宣州区人民政府", defaults={"kind": OrganisationKind.PORTAL, "index_code": "003195501"}
     )[0]
-    for i in range(services.Site.objects.count(), n):
+    for i in range(Site.objects.count(), n):
         provision_subsite(
             SubsiteRequest(
                 hostname=f"s{i}.bench.localhost",
@@ -57,11 +59,11 @@ def spread_accounts() -> None:
     """ACCOUNTS unit accounts spread over every site; every third has not logged in for 120 days."""
     User = get_user_model()
     User.objects.filter(is_superuser=False).delete()
-    sites = list(services.Site.objects.order_by("pk"))
+    sites = list(Site.objects.order_by("pk"))
     roles = ["editor", "reviewer", "site_admin"]
     for n in range(ACCOUNTS):
-        services._create(
-            services.AccountRequest(
+        create_validated(
+            AccountRequest(
                 username=f"u{n:04d}",
                 site=sites[n % len(sites)],
                 role=roles[n % 3],
@@ -97,8 +99,8 @@ def run() -> int:
     client = Client()
     client.force_login(admin)
     reports = {
-        "站群总览 cluster_overview()": lambda: services.cluster_overview(),
-        "长期未登录 dormant_accounts() + sites": lambda: [u.account.site for u in services.dormant_accounts()],
+        "站群总览 cluster_overview()": lambda: cluster_overview(),
+        "长期未登录 dormant_accounts() + sites": lambda: [u.account.site for u in dormant_accounts()],
         "GET /admin/accounts/overview/": lambda: client.get("/admin/accounts/overview/"),
         "GET /admin/accounts/dormant/": lambda: client.get("/admin/accounts/dormant/"),
         "GET /admin/accounts/ (1,000 rows)": lambda: client.get("/admin/accounts/"),
@@ -107,7 +109,7 @@ def run() -> int:
     for count in SITE_COUNTS:
         harness.timed(f"provision {count} sites", lambda count=count: provision(count))
         harness.timed(f"{ACCOUNTS} accounts", spread_accounts)
-        dormant = services.dormant_accounts().count()
+        dormant = dormant_accounts().count()
         print(f"{count} sites, {ACCOUNTS} accounts ({dormant} dormant), {Group.objects.count()} groups")
         for name, action in reports.items():
             figures[name][count] = measure(action)

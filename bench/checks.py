@@ -40,11 +40,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
+from cms.accounts.roles import site_role_group  # noqa: E402
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
-from cms.workflow.checks import check_page, check_words, get_matcher  # noqa: E402
+from cms.workflow.checks import check_page, check_words, get_matcher, invalidate_matcher  # noqa: E402
 from cms.workflow.models import ProtectedTerm, SensitiveWord, Severity, TypoPair  # noqa: E402
-from cms.workflow.services import invalidate_matcher  # noqa: E402
-from sites.groups import site_group  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
@@ -120,7 +119,7 @@ def provision(n: int) -> object:
 def user_in(site, role: str):
     n = get_user_model().objects.count()
     user = get_user_model().objects.create_user(f"u{n}", f"u{n}@example.gov.cn", "x" * 12)
-    user.groups.add(site_group(site, role))
+    user.groups.add(site_role_group(site, role))
     return user
 
 

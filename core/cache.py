@@ -27,6 +27,7 @@ class Scope(StrEnum):
     CATALOGUE = "catalogue"  # catalogue facet counts (cms.disclosure)
     TAKEDOWNS = "takedowns"  # the set of withdrawn page ids (cms.syndication)
     CLUSTER_WORDS = "cluster-words"  # organisation and site names search learns (search)
+    WORD_LISTS = "word-lists"  # the content check's compiled word matcher (cms.workflow.checks)
 
 
 def token_key(scope: Scope) -> str:

@@ -1,17 +1,4 @@
-from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
-
-
-def _ensure_info_center_group(sender, **kwargs) -> None:
-    from django.contrib.auth.management import create_permissions
-
-    from .services import ensure_info_center_group
-
-    # post_migrate reaches this app before later apps have their permissions;
-    # create them all first (idempotent), then the group.
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    ensure_info_center_group()
+from django.apps import AppConfig
 
 
 class SitesConfig(AppConfig):
@@ -22,4 +9,3 @@ class SitesConfig(AppConfig):
         from . import handlers
 
         handlers.connect()
-        post_migrate.connect(_ensure_info_center_group, sender=self)

@@ -107,7 +107,7 @@ def seeded_transactional_db(transactional_db):
     from django.conf import settings
     from wagtail.models import Collection, Locale, Page
 
-    from sites.services import ensure_info_center_group
+    from cms.accounts.roles import ensure_info_center_group
 
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:

@@ -1,13 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def _ensure_info_center_roles(sender, **kwargs) -> None:
-    from .services import ensure_info_center_roles
-
-    # After every migrate (like sites' 信息中心 group): the page and media grants
-    # need the page tree and the root collection, which a data migration may not see.
-    ensure_info_center_roles()
 
 
 class AccountsConfig(AppConfig):
@@ -19,9 +10,10 @@ class AccountsConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import signals  # noqa: F401
+        from . import handlers
+
+        handlers.connect(self)
 
         # Pillow's decompression-bomb guard at our limit: a larger image is refused
         # (DecompressionBombError past twice the limit, Wagtail's form check below it).
         Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
-        post_migrate.connect(_ensure_info_center_roles, sender=self)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
-from sites.groups import site_groups
-
 from .models import AccountProfile
-from .services import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN, ensure_info_center_roles
+from .roles import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN, ensure_info_center_roles, site_groups
 
 INFO_CENTER_DEMO = (("xxzx_sys", SYSTEM_ADMIN), ("xxzx_sec", SECURITY_ADMIN), ("xxzx_audit", AUDIT_ADMIN))
 

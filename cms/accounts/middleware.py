@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .services import password_change_required, totp_verification_required
+from .passwords import password_change_required
+from .two_factor import totp_verification_required
 
 # What a user who must change the password (or enter a two-factor code) may still reach.
-ALLOWED_NAMES = ("accounts_change_password", "accounts_2fa_verify", "wagtailadmin_logout")
+ALLOWED_NAMES = ("accounts:change_password", "accounts:2fa_verify", "wagtailadmin_logout")
 
 
 class PasswordChangeRequiredMiddleware:
@@ -25,7 +26,7 @@ class PasswordChangeRequiredMiddleware:
         ):
             # Two-factor first (when the user has an authenticator), then the password.
             if totp_verification_required(request):
-                return redirect(reverse("accounts_2fa_verify") + f"?next={request.path}")
+                return redirect(reverse("accounts:2fa_verify") + f"?next={request.path}")
             if password_change_required(request.user):
-                return redirect(reverse("accounts_change_password") + f"?next={request.path}")
+                return redirect(reverse("accounts:change_password") + f"?next={request.path}")
         return self.get_response(request)

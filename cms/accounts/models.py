@@ -39,6 +39,7 @@ class AccountProfile(models.Model):
         permissions = [
             ("manage_accounts", "可管理各单位账号（信息中心·安全管理员）"),
             ("view_audit_log", "可查阅和导出审计日志（信息中心·审计管理员）"),
+            ("set_up_two_factor", "可启用两步验证（信息中心各角色）"),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,17 @@
-"""Password policy validators (等保 2.0 identity authentication), configured in AUTH_PASSWORD_VALIDATORS."""
+"""Passwords (等保 2.0 identity authentication): the policy validators configured in
+AUTH_PASSWORD_VALIDATORS, one-time passwords, the history and the expiry clock."""
 
 from __future__ import annotations
 
+import secrets
 import string
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 CLASSES = (
     ("大写字母", lambda c: c in string.ascii_uppercase),
@@ -60,9 +65,46 @@ class PasswordHistoryValidator:
         # Called by User.save() after set_password(): user.password is the new hash.
         if user is None or user.pk is None:
             return
-        from .services import record_password_change
-
         record_password_change(user, keep=self.history)
 
     def get_help_text(self) -> str:
         return f"不能使用最近 {self.history} 次用过的密码。"
+
+
+def generate_password(length: int = 14) -> str:
+    """A one-time password that satisfies the policy: every character class present."""
+    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*-_=+?"]
+    chars = [secrets.choice(pool) for pool in pools]
+    everything = "".join(pools)
+    chars += [secrets.choice(everything) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def record_password_change(user, *, keep: int = 5) -> None:
+    """Remember the new hash (the last ``keep`` are refused) and restart the expiry clock."""
+    from .models import AccountProfile, PasswordHistory
+
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    AccountProfile.objects.update_or_create(
+        user=user, defaults={"password_changed_at": timezone.now(), "must_change_password": False}
+    )
+
+
+def password_change_required(user) -> bool:
+    """True after a reset, or when the password is older than PASSWORD_EXPIRY_DAYS."""
+    from .models import AccountProfile
+
+    profile = AccountProfile.objects.filter(user=user).only("must_change_password", "password_changed_at").first()
+    if profile is None:
+        return False
+    if profile.must_change_password:
+        return True
+    expiry = settings.PASSWORD_EXPIRY_DAYS
+    return bool(expiry and profile.password_changed_at and profile.password_changed_at < days_ago(expiry))
+
+
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)

@@ -1,4 +1,4 @@
-"""The info center's scoped account views: thin wrappers around ``services``.
+"""The info center's scoped account views: thin wrappers around the account actions.
 
 Wagtail's own user admin stays with superusers: the permission to edit users
 and groups lets its holder make anyone (themselves included) a superuser.
@@ -26,7 +26,8 @@ from wagtail.models import Site
 
 from core.forms import add_errors
 
-from . import services
+from .audit import audit_entries
+from .bulk_import import bulk_create_accounts
 from .forms import (
     AccountForm,
     AuditExportForm,
@@ -36,10 +37,15 @@ from .forms import (
     MoveAccountForm,
     TokenForm,
 )
+from .lifecycle import AccountRequest, create_account, move_account, reset_password, set_account_active, unlock_account
+from .passwords import password_change_required
+from .reports import accounts_list, cluster_overview, disable_dormant_accounts, dormant_accounts, login_history
+from .two_factor import confirm_totp, may_use_two_factor, start_totp_setup, verify_totp
 
 User = get_user_model()
 MANAGE = "accounts.manage_accounts"
 AUDIT = "accounts.view_audit_log"
+OVERVIEW = "sites.view_siteprofile"
 
 
 class Guarded:
@@ -56,7 +62,7 @@ class AccountsTemplateView(Guarded, WagtailAdminTemplateMixin, TemplateView):
 
 
 class AccountsFormView(Guarded, WagtailAdminTemplateMixin, FormView):
-    """A Wagtail-styled form whose ``perform`` calls one service; refusals go back on the form."""
+    """A Wagtail-styled form whose ``perform`` calls one account action; refusals go back on the form."""
 
     template_name = "wagtailadmin/generic/form.html"
     header_icon = "user"
@@ -94,7 +100,7 @@ class AccountIndexView(AccountsTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         site = Site.objects.filter(pk=self.request.GET.get("site") or None).first()
-        context.update(accounts=services.accounts_list(site), sites=Site.objects.order_by("site_name"), site=site)
+        context.update(accounts=accounts_list(site), sites=Site.objects.order_by("site_name"), site=site)
         return context
 
 
@@ -104,7 +110,7 @@ class AccountCreateView(AccountsFormView):
     submit_button_label = "创建账号"
 
     def perform(self, form):
-        user, password = services.create_account(services.AccountRequest(**form.cleaned_data), actor=self.request.user)
+        user, password = create_account(AccountRequest(**form.cleaned_data), actor=self.request.user)
         return self.show_password(user, password, f"账号“{user.username}”已创建")
 
 
@@ -122,7 +128,7 @@ class AccountActionView(AccountsFormView):
 
     def done(self, message: str):
         messages.success(self.request, message)
-        return redirect("accounts_index")
+        return redirect("accounts:index")
 
 
 class ToggleActiveView(AccountActionView):
@@ -135,7 +141,7 @@ class ToggleActiveView(AccountActionView):
 
     def perform(self, form):
         active = not self.account.is_active
-        services.set_account_active(self.account, active, actor=self.request.user)
+        set_account_active(self.account, active, actor=self.request.user)
         return self.done(f"账号“{self.account.username}”已{'启用' if active else '停用'}。")
 
 
@@ -144,7 +150,7 @@ class ResetPasswordView(AccountActionView):
     submit_button_label = "重置并生成一次性密码"
 
     def perform(self, form):
-        password = services.reset_password(self.account, actor=self.request.user)
+        password = reset_password(self.account, actor=self.request.user)
         return self.show_password(self.account, password, f"账号“{self.account.username}”的密码已重置")
 
 
@@ -153,7 +159,7 @@ class UnlockView(AccountActionView):
     submit_button_label = "解锁"
 
     def perform(self, form):
-        cleared = services.unlock_account(self.account, actor=self.request.user)
+        cleared = unlock_account(self.account, actor=self.request.user)
         return self.done(f"账号“{self.account.username}”已解锁（清除 {cleared} 条失败记录）。")
 
 
@@ -163,7 +169,7 @@ class MoveAccountView(AccountActionView):
     submit_button_label = "迁移"
 
     def perform(self, form):
-        services.move_account(self.account, form.cleaned_data["site"], actor=self.request.user)
+        move_account(self.account, form.cleaned_data["site"], actor=self.request.user)
         return self.done(f"账号“{self.account.username}”已迁移到“{form.cleaned_data['site'].site_name}”。")
 
 
@@ -174,7 +180,7 @@ class LoginHistoryView(AccountsTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         account = get_object_or_404(User, pk=self.kwargs["pk"])
-        context.update(account=account, events=services.login_history(account), page_subtitle=account.username)
+        context.update(account=account, events=login_history(account), page_subtitle=account.username)
         return context
 
 
@@ -184,7 +190,7 @@ class BulkCreateView(AccountsFormView):
     submit_button_label = "导入"
 
     def perform(self, form):
-        result = services.bulk_create_accounts(form.cleaned_data["file"], actor=self.request.user)
+        result = bulk_create_accounts(form.cleaned_data["file"], actor=self.request.user)
         response = render(self.request, "accounts/bulk_result.html", {"result": result, "page_title": self.page_title})
         response["Cache-Control"] = "no-store"
         return response
@@ -209,25 +215,25 @@ class DormantView(AccountsFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(accounts=services.dormant_accounts(self.days()), days=self.days())
+        context.update(accounts=dormant_accounts(self.days()), days=self.days())
         return context
 
     def perform(self, form):
-        names = services.disable_dormant_accounts(form.cleaned_data["days"], actor=self.request.user)
+        names = disable_dormant_accounts(form.cleaned_data["days"], actor=self.request.user)
         messages.success(self.request, f"已停用 {len(names)} 个长期未登录账号。")
-        return redirect(reverse("accounts_dormant") + f"?days={form.cleaned_data['days']}")
+        return redirect(reverse("accounts:dormant") + f"?days={form.cleaned_data['days']}")
 
 
 class OverviewView(Guarded, WagtailAdminTemplateMixin, TemplateView):
     """站群总览: for the info center's operators and security administrators."""
 
-    permission = "sites.view_siteprofile"
+    permission = OVERVIEW
     template_name = "accounts/overview.html"
     page_title = "站群总览"
     header_icon = "site"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "rows": services.cluster_overview()}
+        return {**super().get_context_data(**kwargs), "rows": cluster_overview()}
 
 
 class AuditExportView(Guarded, WagtailAdminTemplateMixin, FormView):
@@ -248,7 +254,7 @@ class AuditExportView(Guarded, WagtailAdminTemplateMixin, FormView):
         def moment(day):
             return timezone.make_aware(datetime.combine(day, time.min)) if day else None
 
-        entries = services.audit_entries(moment(form.cleaned_data["since"]), moment(form.cleaned_data["until"]))
+        entries = audit_entries(moment(form.cleaned_data["since"]), moment(form.cleaned_data["until"]))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
         response.write("\ufeff")
@@ -273,7 +279,7 @@ class ChangePasswordView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(action_url=self.request.get_full_path(), submit_button_label="修改密码")
-        if services.password_change_required(self.request.user):
+        if password_change_required(self.request.user):
             context["page_subtitle"] = "密码已重置或已过期，请先设置新密码"
         return context
 
@@ -283,7 +289,7 @@ class ChangePasswordView(WagtailAdminTemplateMixin, FormView):
         messages.success(self.request, "密码已修改。")
         target = self.request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
-            reverse("accounts_change_password")
+            reverse("accounts:change_password")
         ):
             target = reverse("wagtailadmin_home")
         return redirect(target)
@@ -298,7 +304,7 @@ class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
     header_icon = "key"
 
     def dispatch(self, request, *args, **kwargs):
-        if not services.is_info_center_user(request.user):
+        if not may_use_two_factor(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -309,7 +315,7 @@ class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
         if device is None:
-            device = services.start_totp_setup(self.request.user)
+            device = start_totp_setup(self.request.user)
         context.update(
             qr=segno.make(device.config_url, error="m").svg_data_uri(scale=4),
             action_url=self.request.path,
@@ -319,7 +325,7 @@ class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            device = services.confirm_totp(self.request.user, form.cleaned_data["token"])
+            device = confirm_totp(self.request.user, form.cleaned_data["token"])
         except ValidationError as error:
             form.add_error("token", error.messages)
             return self.form_invalid(form)
@@ -341,14 +347,14 @@ class TwoFactorVerifyView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            device = services.verify_totp(self.request.user, form.cleaned_data["token"])
+            device = verify_totp(self.request.user, form.cleaned_data["token"])
         except ValidationError as error:
             form.add_error("token", error.messages)
             return self.form_invalid(form)
         otp_login(self.request, device)
         target = self.request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
-            reverse("accounts_2fa_verify")
+            reverse("accounts:2fa_verify")
         ):
             target = reverse("wagtailadmin_home")
         return redirect(target)

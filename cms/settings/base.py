@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "cms.syndication.middleware.TakedownResponseMiddleware",
     # Admin users with a reset or expired password change it before anything else.
     "cms.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # In the admin, a publication refused by a cluster rule becomes a message (cms/workflow).
+    "cms.workflow.middleware.PublishRefusedMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,24 +2,24 @@
 
 Word lists are matched with one Aho-Corasick automaton (``pyahocorasick``):
 one pass over the text whatever the number of words. The automaton is built
-once per process and rebuilt only when a list changes (a version number in
-the shared cache, bumped by ``signals.py``), so every worker notices a change.
+once per process and rebuilt only when a list changes (the ``core.cache`` scope
+``WORD_LISTS``, retired by ``handlers.py``), so every worker notices a change.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import ahocorasick
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page
+
+from core.cache import Scope, generation, invalidate, invalidate_after_commit
 
 from .models import ProtectedTerm, SensitiveWord, Severity, TermCategory, TypoPair, WordCategory
 
@@ -51,7 +51,6 @@ TEXT_FIELDS = (
     "intro",
     "body",
 )
-VERSION_KEY = "workflow:dictionary-version"
 
 
 @dataclass
@@ -115,16 +114,15 @@ _matcher: tuple[str, Matcher] | None = None
 
 
 def invalidate_matcher() -> None:
-    """A list changed: every process rebuilds its automaton on its next check."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """A list changed: every process rebuilds its automaton on its next check — at once, and
+    again when the change commits (a process that rebuilt in between read the old lists)."""
+    invalidate(Scope.WORD_LISTS)
+    invalidate_after_commit(Scope.WORD_LISTS)
 
 
 def get_matcher() -> Matcher:
     global _matcher
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    version = generation(Scope.WORD_LISTS)
     if _matcher is None or _matcher[0] != version:
         matcher = Matcher.from_lists(
             SensitiveWord.objects.values_list("word", "category", "severity", "note"),

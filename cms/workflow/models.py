@@ -1,4 +1,5 @@
-"""Review workflow data: the info center's word lists, check reports, emergency publications.
+"""Review workflow data: the info center's word lists, check reports, emergency publications,
+and which site each workflow and review step belongs to.
 
 Wagtail's own ``Workflow`` / ``GroupApprovalTask`` / ``WorkflowPage`` hold the
 workflows themselves; this app adds the automatic check task and what it needs.
@@ -7,9 +8,13 @@ workflows themselves; this app adds the automatic check task and what it needs.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.models import AbstractGroupApprovalTask, Task
+
+from core.publishing import PublishRefused
 
 
 class Severity(models.TextChoices):
@@ -144,16 +149,29 @@ class ReviewTask(AbstractGroupApprovalTask):
             return check.start(workflow_state, user=user)
         return super().start(workflow_state, user=user)
 
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        # A reviewer may edit during their step: an approval of an unchecked
-        # revision is checked first, and a block finding sends it back instead.
-        if action_name == "approve":
-            from .services import check_before_approval
+        """One transaction for the whole action: when the last step's approval publishes and a
+        publish rule refuses (``core.publishing.PublishRefused``), the task, the workflow and the
+        check report made here roll back with it. The refusal reaches the caller, or, in an
+        admin request, is shown there as the rule's message on the page's edit view."""
+        from .middleware import admin_request
 
-            if not check_before_approval(task_state):
-                return None
-        return super().on_action(task_state, user, action_name, **kwargs)
+        try:
+            with transaction.atomic():
+                if action_name == "approve":
+                    from .services import approve_latest_revision
+
+                    # A reviewer may edit during their step: an approval of an unchecked revision
+                    # is checked first, and a block finding sends it back instead.
+                    if not approve_latest_revision(task_state):
+                        return None
+                return super().on_action(task_state, user, action_name, **kwargs)
+        except PublishRefused as refused:
+            request = admin_request()
+            if request is None:
+                raise
+            messages.error(request, refused.message)
+            return reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
 
     @classmethod
     def get_description(cls) -> str:
@@ -222,6 +240,7 @@ class EmergencyPublication(models.Model):
         verbose_name = "紧急发布记录"
         verbose_name_plural = "紧急发布记录"
         ordering = ["-published_at", "-pk"]
+        permissions = [("emergency_publish", "可紧急发布（跳过审核，信息中心）")]
         indexes = [models.Index(fields=["signed_off_at", "-published_at"])]
 
     def __str__(self) -> str:
@@ -230,3 +249,46 @@ class EmergencyPublication(models.Model):
     @property
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
+
+
+class WorkflowKind(models.TextChoices):
+    FULL = "full", "标准审核（初审、终审）"
+    QUICK = "quick", "简易审核（初审）"
+
+
+class ReviewStep(models.TextChoices):
+    FIRST = "first", "初审"
+    FINAL = "final", "终审/保密审查"
+
+
+class SiteWorkflow(models.Model):
+    """One of a site's own workflows, tied to the site by key: its name is only what the admin shows,
+    so renaming the site changes nothing here."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类型", max_length=20, choices=WorkflowKind.choices)
+    workflow = models.OneToOneField("wagtailcore.Workflow", on_delete=models.CASCADE, related_name="site_workflow")
+
+    class Meta:
+        verbose_name = "站点审核流程"
+        verbose_name_plural = "站点审核流程"
+        constraints = [models.UniqueConstraint(fields=["site", "kind"], name="one_workflow_per_site_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}·{self.kind}"
+
+
+class SiteReviewStep(models.Model):
+    """One of a site's review steps (a ``ReviewTask``), tied to the site by key, like ``SiteWorkflow``."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField("步骤", max_length=20, choices=ReviewStep.choices)
+    task = models.OneToOneField(ReviewTask, on_delete=models.CASCADE, related_name="site_step")
+
+    class Meta:
+        verbose_name = "站点审核步骤"
+        verbose_name_plural = "站点审核步骤"
+        constraints = [models.UniqueConstraint(fields=["site", "step"], name="one_task_per_site_and_step")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}·{self.step}"

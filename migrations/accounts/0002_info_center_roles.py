@@ -4,7 +4,8 @@ site's 站点管理员 may edit that site's appearance settings (new sites get i
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Kept in step with cms.accounts.services.INFO_CENTER_ROLE_PERMISSIONS (a migration must not import app code).
+# As cms.accounts.roles.INFO_CENTER_ROLE_PERMISSIONS was then (a migration must not import app code);
+# the roles are kept in step after every migrate (cms.accounts.handlers).
 ROLES = {
     "系统管理员": [
         ("wagtailadmin", "access_admin"),

@@ -1,4 +1,4 @@
-"""Accounts made the way the info center makes them: through cms.accounts.services."""
+"""Accounts made the way the info center makes them: through the account lifecycle actions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from cms.accounts.services import AccountRequest, create_account
+from cms.accounts.lifecycle import AccountRequest, create_account
 
 PASSWORD = "Unit-pass-2026!"
 _serial = itertools.count(1)

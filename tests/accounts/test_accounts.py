@@ -14,19 +14,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 from wagtail.models import ModelLogEntry
 
+from cms.accounts.bulk_import import bulk_create_accounts
+from cms.accounts.errors import AccountError
+from cms.accounts.lifecycle import AccountRequest, create_account, move_account, reset_password, set_account_active
 from cms.accounts.models import AccountProfile, LoginEvent
-from cms.accounts.services import (
-    AccountError,
-    AccountRequest,
-    bulk_create_accounts,
-    cluster_overview,
-    create_account,
-    disable_dormant_accounts,
-    dormant_accounts,
-    move_account,
-    reset_password,
-    set_account_active,
-)
+from cms.accounts.reports import cluster_overview, disable_dormant_accounts, dormant_accounts
 from tests.accounts.conftest import PASSWORD
 
 User = get_user_model()
@@ -72,7 +64,7 @@ class TestCreate:
     def test_admin_view_shows_the_one_time_password_once(self, department, security_admin, client):
         client.force_login(security_admin)
         response = client.post(
-            reverse("accounts_create"),
+            reverse("accounts:create"),
             {
                 "username": "jyj_wang",
                 "site": department.pk,
@@ -85,13 +77,13 @@ class TestCreate:
         password = response.context["password"]
         assert escape(password) in response.content.decode()  # & in a password is shown as &amp;
         assert User.objects.get(username="jyj_wang").check_password(password)
-        listing = client.get(reverse("accounts_index")).content.decode()
+        listing = client.get(reverse("accounts:index")).content.decode()
         assert "jyj_wang" in listing and escape(password) not in listing
 
     def test_bad_input_in_the_admin_form_is_a_message_not_a_500(self, department, security_admin, client):
         client.force_login(security_admin)
         form = {"username": "!!", "site": department.pk, "role": "editor", "responsible_name": "王五"}
-        response = client.post(reverse("accounts_create"), {**form, "responsible_phone": "0563-3020000"})
+        response = client.post(reverse("accounts:create"), {**form, "responsible_phone": "0563-3020000"})
         assert response.status_code == 200 and "用户名“!!”无效" in response.content.decode()
 
 
@@ -118,10 +110,10 @@ class TestDisableResetMove:
         assert not client.login(username="jyj_qian", password=PASSWORD)
         assert client.login(username="jyj_qian", password=password)
         response = client.get("/admin/")
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_change_password"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:change_password"))
         new = "Changed-pass-2026#"
         response = client.post(
-            reverse("accounts_change_password") + "?next=/admin/",
+            reverse("accounts:change_password") + "?next=/admin/",
             {"old_password": password, "new_password1": new, "new_password2": new},
         )
         assert response.status_code == 302 and response["Location"] == "/admin/"
@@ -213,8 +205,8 @@ class TestDormant:
         old = make_account(department)
         User.objects.filter(pk=old.pk).update(last_login=timezone.now() - timedelta(days=200))
         client.force_login(security_admin)
-        assert old.username in client.get(reverse("accounts_dormant") + "?days=90").content.decode()
-        client.post(reverse("accounts_dormant"), {"days": 90})
+        assert old.username in client.get(reverse("accounts:dormant") + "?days=90").content.decode()
+        client.post(reverse("accounts:dormant"), {"days": 90})
         old.refresh_from_db()
         assert not old.is_active
 
@@ -231,9 +223,9 @@ class TestLoginHistory:
     def test_the_history_view_is_for_the_security_admin_only(self, department, make_account, security_admin, client):
         user = make_account(department)
         client.force_login(user)
-        assert client.get(reverse("accounts_history", args=[user.pk])).status_code == 302
+        assert client.get(reverse("accounts:history", args=[user.pk])).status_code == 302
         client.force_login(security_admin)
-        assert "登录成功" in client.get(reverse("accounts_history", args=[user.pk])).content.decode()
+        assert "登录成功" in client.get(reverse("accounts:history", args=[user.pk])).content.decode()
 
 
 class TestOverview:
@@ -289,7 +281,7 @@ class TestAdminViews:
             [["jyj_a", "jyj.example.gov.cn", "编辑", "甲", "0563-1111111"], ["jyj_b", "x", "编辑", "", "1"]]
         )
         upload = SimpleUploadedFile("accounts.xlsx", sheet.getvalue())
-        response = client.post(reverse("accounts_bulk"), {"file": upload})
+        response = client.post(reverse("accounts:bulk"), {"file": upload})
         page = response.content.decode()
         assert response.status_code == 200 and "未创建任何账号" in page
         assert "站点“x”不存在" in page and "请填写责任人姓名" in page

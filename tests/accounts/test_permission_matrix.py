@@ -99,13 +99,13 @@ def allowed(action: str, user, site, client) -> bool:
         url = reverse("wagtailsettings:edit", args=["sites", "siteappearance", site.pk])
         return _http_allowed(client, user, url)
     if action == "manage_accounts":
-        return _http_allowed(client, user, reverse("accounts_index") + f"?site={site.pk}")
+        return _http_allowed(client, user, reverse("accounts:index") + f"?site={site.pk}")
     if action == "wagtail_user_admin":
         return _http_allowed(client, user, reverse("wagtailusers_users:index")) or _http_allowed(
             client, user, reverse("wagtailusers_groups:index")
         )
     if action == "read_audit_log":
-        return _http_allowed(client, user, reverse("accounts_audit_export"))
+        return _http_allowed(client, user, reverse("accounts:audit_export"))
     if action in ("push", "take_down"):
         from django.core.exceptions import PermissionDenied
 

@@ -24,9 +24,11 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
+from cms.accounts.audit import purge_audit_log
+from cms.accounts.errors import AccountError
+from cms.accounts.lifecycle import reset_password, unlock_account
 from cms.accounts.models import AccountProfile
 from cms.accounts.security import sanitize_html
-from cms.accounts.services import AccountError, purge_audit_log, reset_password, unlock_account
 from tests.accounts.conftest import PASSWORD
 
 
@@ -69,8 +71,8 @@ class TestPasswordPolicy:
         )
         client.force_login(user)
         response = client.get("/admin/pages/")
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_change_password"))
-        page = client.get(reverse("accounts_change_password")).content.decode()
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:change_password"))
+        page = client.get(reverse("accounts:change_password")).content.decode()
         assert "密码已重置或已过期" in page
 
     def test_the_change_form_applies_the_policy(self, department, make_account, client):
@@ -78,7 +80,7 @@ class TestPasswordPolicy:
         reset = reset_password(user)
         client.force_login(user)
         response = client.post(
-            reverse("accounts_change_password"),
+            reverse("accounts:change_password"),
             {"old_password": reset, "new_password1": "simple", "new_password2": "simple"},
         )
         assert response.status_code == 200 and "至少包含" in response.content.decode()
@@ -260,7 +262,7 @@ class TestAudit:
         client.post("/admin/logout/")
         reset_password(user)
         client.force_login(make_info_center_user("审计管理员"))
-        response = client.post(reverse("accounts_audit_export"), {"since": "", "until": ""})
+        response = client.post(reverse("accounts:audit_export"), {"since": "", "until": ""})
         assert response["Content-Type"].startswith("text/csv")
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == "时间,用户,操作,对象,详情"
@@ -269,7 +271,7 @@ class TestAudit:
 
     def test_the_security_admin_cannot_read_the_audit_log(self, make_info_center_user, client):
         client.force_login(make_info_center_user("安全管理员"))
-        assert client.get(reverse("accounts_audit_export")).status_code == 302
+        assert client.get(reverse("accounts:audit_export")).status_code == 302
 
     def test_entries_are_kept_at_least_180_days(self, db, settings):
         with pytest.raises(AccountError, match="至少保留 180 天"):
@@ -292,27 +294,27 @@ class TestTwoFactor:
 
         user = make_info_center_user("安全管理员", username="sec2fa")
         client.force_login(user)
-        page = client.get(reverse("accounts_2fa_setup")).content.decode()
+        page = client.get(reverse("accounts:2fa_setup")).content.decode()
         assert "data:image/svg+xml" in page  # the QR code
         device = TOTPDevice.objects.get(user=user, confirmed=False)
-        assert "验证码不正确" in client.post(reverse("accounts_2fa_setup"), {"token": "000000"}).content.decode()
-        assert client.post(reverse("accounts_2fa_setup"), {"token": self.code(device)}).status_code == 302
+        assert "验证码不正确" in client.post(reverse("accounts:2fa_setup"), {"token": "000000"}).content.decode()
+        assert client.post(reverse("accounts:2fa_setup"), {"token": self.code(device)}).status_code == 302
         device.refresh_from_db()
         assert device.confirmed
 
         client.post("/admin/logout/")
         assert client.post("/admin/login/", {"username": "sec2fa", "password": PASSWORD}).status_code == 302
-        response = client.get(reverse("accounts_index"))
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_2fa_verify"))
+        response = client.get(reverse("accounts:index"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:2fa_verify"))
         device.refresh_from_db()
         device.last_t = -1  # the setup used this time step's code; a later step's code is new
         device.save()
-        response = client.post(reverse("accounts_2fa_verify") + "?next=/admin/accounts/", {"token": self.code(device)})
+        response = client.post(reverse("accounts:2fa_verify") + "?next=/admin/accounts/", {"token": self.code(device)})
         assert response.status_code == 302 and response["Location"] == "/admin/accounts/"
-        assert client.get(reverse("accounts_index")).status_code == 200
+        assert client.get(reverse("accounts:index")).status_code == 200
 
     def test_unit_accounts_are_not_offered_two_factor_and_never_asked(self, department, make_account, client):
         user = make_account(department)
         client.force_login(user)
-        assert client.get(reverse("accounts_2fa_setup")).status_code == 302
+        assert client.get(reverse("accounts:2fa_setup")).status_code == 302
         assert client.get("/admin/").status_code == 200

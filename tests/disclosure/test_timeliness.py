@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
+from cms.accounts.roles import INFO_CENTER_GROUP
 from cms.content.models import ArticlePage
 from cms.disclosure import working_days
 from cms.disclosure.models import WorkingDayOverride
@@ -33,7 +34,6 @@ from cms.disclosure.working_days import (
     uncovered_years,
     working_days_between,
 )
-from sites.services import INFO_CENTER_GROUP
 
 from ..conftest import column_of, publish_article
 

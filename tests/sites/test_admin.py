@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Site
 
+from cms.accounts.roles import INFO_CENTER_GROUP
 from sites.groups import site_group
 from sites.models import SiteProfile, SiteStatus
-from sites.services import INFO_CENTER_GROUP
 
 ADD_URL = reverse("sites_siteprofile:add")
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from wagtail.models import Workflow
 
-from cms.accounts.services import AccountRequest, create_account, move_account
+from cms.accounts.lifecycle import AccountRequest, create_account, move_account
 from cms.workflow.services import ensure_site_workflows
 from sites.groups import ROLES, site_group, site_groups, site_of_group
 from sites.models import SiteGroup

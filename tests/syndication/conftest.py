@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from cms.accounts.roles import INFO_CENTER_GROUP
 from sites.models import SiteType
-from sites.services import INFO_CENTER_GROUP
 
 from ..conftest import column_of, publish_article
 

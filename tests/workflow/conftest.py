@@ -1,32 +1,16 @@
-"""Fixtures for the review workflow: real users in the real per-site groups."""
+"""Helpers for the review workflow: drafts as editors leave them, and their submission.
+
+Users come from the shared ``make_user(site, role)`` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import itertools
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms.content.models import ArticlePage
 
 _serial = itertools.count(1)
-PASSWORD = "Review-pass-2026"
-
-
-@pytest.fixture
-def make_user(db):
-    """A user in the given site's group (编辑, 审核, 领导) or in 信息中心 (site=None)."""
-
-    def make(site, label: str, username: str | None = None):
-        username = username or f"u{next(_serial)}"
-        user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
-        name = f"{site.site_name}·{label}" if site is not None else label
-        user.groups.add(Group.objects.get(name=name))
-        return user
-
-    return make
 
 
 def draft_article(column, title: str, body: str = "", user=None, **fields) -> ArticlePage:

@@ -44,11 +44,11 @@ def edit_form(page, body: str, **extra) -> dict:
 def people(department, township, make_user):
     seed_word_lists(sensitive=[("法轮功", "political", Severity.BLOCK)])
     return {
-        "editor": make_user(department, "编辑"),
-        "reviewer": make_user(department, "审核"),
-        "leader": make_user(department, "领导"),
-        "other_editor": make_user(township, "编辑"),
-        "other_reviewer": make_user(township, "审核"),
+        "editor": make_user(department, "editor"),
+        "reviewer": make_user(department, "reviewer"),
+        "leader": make_user(department, "leader"),
+        "other_editor": make_user(township, "editor"),
+        "other_reviewer": make_user(township, "reviewer"),
         "info": make_user(None, "信息中心"),
     }
 
@@ -179,14 +179,15 @@ class TestDirectPublishingElsewhere:
         page.publication_date = timezone.now()
         response = client.post(url, edit_form(page, "新建直接发布", **{"action-publish": "1"}), follow=True)
         assert "本站信息须经审核流程发布" in response.content.decode()
-        assert not Page.objects.filter(slug="x").exists()
+        # Nothing typed is lost: the new page is kept as a draft, not published.
+        assert not Page.objects.get(slug="x").live
 
     def test_bulk_publishing_is_refused(self, client, department, people):
         page = draft_article(column_of(department, "tzgg"), "批量发布", user=people["editor"])
         client.force_login(people["reviewer"])
         url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={page.pk}"
         response = client.post(url, {}, follow=True)
-        assert "不能批量直接发布" in response.content.decode()
+        assert "“批量发布”不能发布：本站信息须经审核流程发布" in response.content.decode()
         assert not Page.objects.get(pk=page.pk).live
 
 

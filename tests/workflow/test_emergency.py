@@ -7,14 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import PageLogEntry, WorkflowState
 
+from cms.workflow.actions import EmergencyPublishAction, EmergencyPublishError, SignOffEmergencyAction
 from cms.workflow.models import EmergencyPublication
-from cms.workflow.services import (
-    EmergencyPublishError,
-    emergency_publications_for,
-    emergency_publish,
-    latest_report,
-    sign_off_emergency,
-)
+from cms.workflow.services import emergency_publications_for, latest_report
 from tests.conftest import column_of
 
 from .conftest import draft_article, submit
@@ -24,10 +19,18 @@ from .conftest import draft_article, submit
 def people(department, township, make_user):
     return {
         "info": make_user(None, "信息中心"),
-        "editor": make_user(department, "编辑"),
-        "reviewer": make_user(department, "审核"),
-        "other_reviewer": make_user(township, "审核"),
+        "editor": make_user(department, "editor"),
+        "reviewer": make_user(department, "reviewer"),
+        "other_reviewer": make_user(township, "reviewer"),
     }
+
+
+def emergency_publish(page, *, user, reason: str) -> EmergencyPublication:
+    return EmergencyPublishAction(page, user=user, reason=reason).execute()
+
+
+def sign_off_emergency(record, *, user, comment: str = "") -> EmergencyPublication:
+    return SignOffEmergencyAction(record, user=user, comment=comment).execute()
 
 
 @pytest.fixture

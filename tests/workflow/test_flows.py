@@ -25,11 +25,11 @@ def words(db):
 @pytest.fixture
 def staff(department, township, make_user):
     return {
-        "editor": make_user(department, "编辑"),
-        "reviewer": make_user(department, "审核"),
-        "leader": make_user(department, "领导"),
-        "other_reviewer": make_user(township, "审核"),
-        "other_leader": make_user(township, "领导"),
+        "editor": make_user(department, "editor"),
+        "reviewer": make_user(department, "reviewer"),
+        "leader": make_user(department, "leader"),
+        "other_reviewer": make_user(township, "reviewer"),
+        "other_leader": make_user(township, "leader"),
     }
 
 
@@ -137,7 +137,7 @@ def test_a_misspelt_protected_term_blocks(department, staff, words):
 
 def test_reviewers_see_and_act_only_on_their_own_sites_tasks(department, township, staff, make_user, words):
     ours = draft_article(column_of(department, "tzgg"), "教育局通知", user=staff["editor"])
-    theirs = draft_article(column_of(township, "tzgg"), "水阳镇通知", user=make_user(township, "编辑"))
+    theirs = draft_article(column_of(township, "tzgg"), "水阳镇通知", user=make_user(township, "editor"))
     submit(ours, staff["editor"])
     submit(theirs, theirs.owner)
 

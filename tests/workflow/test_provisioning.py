@@ -80,3 +80,46 @@ def test_setting_up_a_sites_workflows_costs_the_same_however_many_sites(portal, 
     for n in range(3):
         make_site(f"more{n}.example.gov.cn", SiteType.DEPARTMENT, name=f"更多{n}")
     assert queries() == few
+
+
+def test_renaming_a_site_changes_nothing(department, make_user):
+    from wagtail.models import Workflow
+
+    from tests.conftest import publish_through_workflow
+
+    from .conftest import draft_article
+
+    workflow = department.root_page.get_workflow()
+    before = (set(Workflow.objects.values_list("pk", flat=True)), set(ReviewTask.objects.values_list("pk", flat=True)))
+    department.site_name = "宣州区教育体育局"
+    department.save()
+
+    ensure_site_workflows(department)
+    call_command("ensure_workflows", verbosity=0)
+
+    after = (set(Workflow.objects.values_list("pk", flat=True)), set(ReviewTask.objects.values_list("pk", flat=True)))
+    assert after == before and column_of(department, "tzgg").get_workflow() == workflow
+    editor, reviewer, leader = (make_user(department, role) for role in ("editor", "reviewer", "leader"))
+    page = draft_article(column_of(department, "tzgg"), "改名后的通知", user=editor)
+    publish_through_workflow(page, editor=editor, reviewers=[reviewer, leader])
+    assert Page.objects.get(pk=page.pk).live
+
+
+def test_the_backfill_ties_existing_workflows_to_their_site_by_their_old_names(department):
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Workflow
+
+    from cms.workflow.models import SiteReviewStep, SiteWorkflow
+
+    SiteWorkflow.objects.all().delete()  # as before the migration: only the names say which is whose
+    SiteReviewStep.objects.all().delete()
+    workflows = Workflow.objects.count()
+
+    importlib.import_module("migrations.workflow.0003_backfill_site_workflows").backfill(apps, None)
+
+    assert SiteWorkflow.objects.filter(site=department).count() == 2
+    assert SiteReviewStep.objects.filter(site=department).count() == 2
+    ensure_site_workflows(department)
+    assert Workflow.objects.count() == workflows

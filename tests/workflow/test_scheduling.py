@@ -29,8 +29,8 @@ def approve_all(page, users_by_step):
 def test_an_approved_item_goes_live_at_its_time_in_any_site(sites, make_user, monkeypatch):
     pages = []
     for site in sites:
-        editor = make_user(site, "编辑")
-        steps = {"初审": make_user(site, "审核"), "终审/保密审查": make_user(site, "领导")}
+        editor = make_user(site, "editor")
+        steps = {"初审": make_user(site, "reviewer"), "终审/保密审查": make_user(site, "leader")}
         page = draft_article(column_of(site, "tzgg"), f"{site.site_name}定时通知", user=editor)
         page.go_live_at = timezone.now() + timedelta(hours=2)
         page.save_revision(user=editor)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cms.accounts.services import disable_dormant_accounts, dormant_accounts
+from cms.accounts.reports import disable_dormant_accounts, dormant_accounts
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.accounts.services import AccountError, purge_audit_log
+from cms.accounts.audit import purge_audit_log
+from cms.accounts.errors import AccountError
 
 
 class Command(BaseCommand):
