@@ -18,8 +18,9 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 from cms import cache_generation
+from core.cache import Scope, token_key
 
-GENERATION_KEY = "pagecache:generation"
+GENERATION_KEY = token_key(Scope.PAGES)  # until this module moves onto core.cache
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
 PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=300"

@@ -247,7 +247,7 @@ def close_subsite(
         closed_on=closed_on or timezone.localdate(),
     )
     if withdraw_pushed:
-        from cms.syndication.services import withdraw_site_pushes
+        from cms.syndication.takedown import withdraw_site_pushes
 
         withdraw_site_pushes(site, reason=f"{profile}已关停。{notice.strip()}", actor=actor)
     return profile
