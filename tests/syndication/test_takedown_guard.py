@@ -231,3 +231,14 @@ def test_an_alias_taken_down_on_its_own_stays_down_when_its_source_publishes(cli
         restore(alias, superuser, "恢复转载")
     alias = Page.objects.get(pk=alias.pk)
     assert alias.live and alias.title == NEW_TITLE, "back, and showing its source as it is now"
+
+
+def test_a_page_live_without_a_revision_comes_back_too(client, superuser, township, item, committed):
+    """Pages made live in code (provisioning) may have no live revision: restore records one."""
+    Page.objects.filter(pk=item.pk).update(live_revision=None)
+    take_down(item, TakedownKind.GONE, "内容有误", superuser)
+    with committed():
+        restore(item, superuser, "核实无误")
+    page = Page.objects.get(pk=item.pk)
+    assert page.live and page.live_revision is not None
+    assert_restored_everywhere(client, [page])
