@@ -35,7 +35,6 @@ import harness
 harness.setup("workflow")
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -45,6 +44,7 @@ from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from cms.workflow.checks import check_page, check_words, get_matcher  # noqa: E402
 from cms.workflow.models import ProtectedTerm, SensitiveWord, Severity, TypoPair  # noqa: E402
 from cms.workflow.services import invalidate_matcher  # noqa: E402
+from sites.groups import site_group  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
@@ -117,10 +117,10 @@ def provision(n: int) -> object:
     )
 
 
-def user_in(site, label: str):
+def user_in(site, role: str):
     n = get_user_model().objects.count()
     user = get_user_model().objects.create_user(f"u{n}", f"u{n}@example.gov.cn", "x" * 12)
-    user.groups.add(Group.objects.get(name=f"{site.site_name}·{label}"))
+    user.groups.add(site_group(site, role))
     return user
 
 
@@ -176,7 +176,7 @@ def run() -> int:
     invalidate_matcher()
     sample = text[:2_000]
     # The same people every time: Wagtail's notifications cost a query or two per recipient.
-    staff = [user_in(site, label) for label in ("编辑", "审核", "领导")]
+    staff = [user_in(site, role) for role in ("editor", "reviewer", "leader")]
     submit_to_live_queries(site, sample, staff)  # warm Wagtail's per-process caches
     provision(1)
     few = submit_to_live_queries(site, sample, staff)

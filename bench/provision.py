@@ -35,9 +35,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
+from cms.content.blueprints import BLUEPRINTS  # noqa: E402
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from core.publishing import review_waived  # noqa: E402
-from sites.blueprints import BLUEPRINTS  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Benchmark: Chinese full-text search of the cluster (search/).
 
 Issue "search". ``bench/search.py --items N`` builds N live items from the real
-texts of ``shared/corpus`` (via sites/demo/articles.json: titles and paragraphs
+texts of ``shared/corpus`` (via demo/articles.json: titles and paragraphs
 recombined, half of them catalogue items with full metadata) spread over a
 portal and four subsites, then prints:
 
@@ -52,7 +52,7 @@ from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 TZ = ZoneInfo(settings.TIME_ZONE)
-ARTICLES = json.loads((harness.REPO_ROOT / "sites/demo/articles.json").read_text(encoding="utf-8"))["articles"]
+ARTICLES = json.loads((harness.REPO_ROOT / "demo/articles.json").read_text(encoding="utf-8"))["articles"]
 SITES = [
     ("www.searchbench.localhost", SiteType.PORTAL, "基准区人民政府", "zcwj"),
     ("shuiyang.searchbench.localhost", SiteType.TOWNSHIP, "基准区水阳镇人民政府", "gzdt"),

@@ -4,9 +4,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.content.site_map import site_map
 from cms.disclosure.views import catalogue_api
 from search.views import search_page
-from sites.reader import site_map, toggle_elderly_mode
+from sites.reader import toggle_elderly_mode
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

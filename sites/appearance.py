@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from .models import FooterLink, SiteAppearance
+from .models import SiteAppearance
 
 CACHE_SECONDS = 24 * 3600
 
 
 def _key(site_id: int) -> str:
     return f"sites:appearance:{site_id}"
+
+
+def forget(site_id: int) -> None:
+    """Drop a site's cached appearance (``sites.handlers``, after its settings change)."""
+    cache.delete(_key(site_id))
 
 
 def appearance_for(site) -> dict:
@@ -39,15 +42,3 @@ def _load(site) -> dict:
         "sponsor_line": settings.sponsor_line,
         "links": [{"title": link.title, "url": link.url} for link in settings.footer_links.all()],
     }
-
-
-@receiver(post_save, sender=SiteAppearance)
-@receiver(post_delete, sender=SiteAppearance)
-def _appearance_changed(sender, instance, **kwargs) -> None:
-    cache.delete(_key(instance.site_id))
-
-
-@receiver(post_save, sender=FooterLink)
-@receiver(post_delete, sender=FooterLink)
-def _link_changed(sender, instance, **kwargs) -> None:
-    cache.delete(_key(instance.appearance.site_id))

@@ -19,6 +19,7 @@ class SitesConfig(AppConfig):
     verbose_name = "站群"
 
     def ready(self) -> None:
-        from . import appearance, cache_invalidation  # noqa: F401 - register their signal handlers
+        from . import handlers
 
+        handlers.connect()
         post_migrate.connect(_ensure_info_center_group, sender=self)

@@ -210,3 +210,26 @@ class FooterLink(Orderable):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SiteGroup(models.Model):
+    """Ties a per-site editorial group to its site and role by key.
+
+    The group's name (``<站名>·<角色>``) is only what the admin shows: renaming
+    the site changes nothing that code looks up."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name="站点", on_delete=models.CASCADE, related_name="editorial_groups"
+    )
+    role = models.CharField("角色", max_length=30)
+    group = models.OneToOneField(
+        "auth.Group", verbose_name="用户组", on_delete=models.CASCADE, related_name="site_role"
+    )
+
+    class Meta:
+        verbose_name = "子站用户组"
+        verbose_name_plural = "子站用户组"
+        constraints = [models.UniqueConstraint(fields=["site", "role"], name="sites_sitegroup_one_group_per_role")]
+
+    def __str__(self) -> str:
+        return self.group.name

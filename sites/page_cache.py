@@ -1,8 +1,9 @@
 """Anonymous page responses cached per site, served without touching the database.
 
 Any change that can alter a public page anywhere — a publish, unpublish, move or
-delete, a site closed or reopened, its appearance edited — bumps one cluster-wide
-generation number, which retires every cached page at once. Cluster-wide because
+delete, a site closed or reopened, its appearance edited — retires the
+cluster-wide ``core.cache`` scope ``Scope.PAGES`` (``sites.handlers``), and so
+every cached page at once. Cluster-wide because
 pages show other sites' content (the portal's catalogue, 站群导航): a page taken
 down must never be served from a cache. Front proxies are purged separately by
 ``wagtail.contrib.frontend_cache`` (WAGTAILFRONTENDCACHE, see settings).
@@ -17,10 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from cms import cache_generation
-from core.cache import Scope, token_key
+from core.cache import Scope, generation, invalidate, token_key
 
-GENERATION_KEY = token_key(Scope.PAGES)  # until this module moves onto core.cache
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
 PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=300"
@@ -28,7 +27,9 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary")
 
 
 def bump_generation() -> None:
-    cache_generation.bump(GENERATION_KEY)
+    """Retire every cached page. Kept for search and syndication, which call it until they
+    call ``core.cache.invalidate(Scope.PAGES)`` themselves; new code calls that."""
+    invalidate(Scope.PAGES)
 
 
 def mark_cacheable(request: HttpRequest) -> None:
@@ -59,14 +60,14 @@ def _lookup(key: str) -> tuple[str, tuple | None]:
     in its key, so the generation and the entry come back together (MGET); an
     entry of an older generation is a miss and is overwritten by the new render.
     """
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # never set, or evicted: a fresh token, so every entry misses
-        return cache_generation.current(GENERATION_KEY), None
+    found = cache.get_many([token_key(Scope.PAGES), key])
+    token = found.get(token_key(Scope.PAGES))
+    if token is None:  # never set, or evicted: a fresh token, so every entry misses
+        return generation(Scope.PAGES), None
     stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return generation, stored
-    return generation, None
+    if stored is not None and stored[0] == token:
+        return token, stored
+    return token, None
 
 
 class AnonymousPageCacheMiddleware:

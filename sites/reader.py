@@ -23,19 +23,3 @@ def toggle_elderly_mode(request: HttpRequest) -> HttpResponseRedirect:
     else:
         response.delete_cookie(ELDERLY_COOKIE, samesite="Lax")
     return response
-
-
-def site_map(request: HttpRequest):
-    """网站地图: the site's columns and standing pages (not its items), one query."""
-    from django.template.response import TemplateResponse
-    from wagtail.models import Site
-
-    from cms.content.models import ArticlePage
-
-    site = Site.find_for_request(request)
-    root = site.root_page if site else None
-    entries = []
-    if root is not None:
-        pages = root.get_descendants().live().public().not_type(ArticlePage).filter(depth__lte=root.depth + 2)
-        entries = [(page, page.depth - root.depth) for page in pages.only("title", "url_path", "path", "depth")]
-    return TemplateResponse(request, "sites/site_map.html", {"entries": entries, "root": root})

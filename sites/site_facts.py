@@ -3,9 +3,10 @@
 Resolving the site (Wagtail's hostname match), loading its SiteProfile with the
 organisation and the specific home page cost three queries on every request,
 for rows that change a few times a year. They are cached per hostname and port
-under one generation token (``cms.cache_generation``), retired on any save or
-delete of a Site, SiteProfile, Organisation or home page (a page at depth 2,
-drafts included), so a changed fact is never served.
+under the ``core.cache`` scope ``Scope.SITE_FACTS``, which ``sites.handlers``
+retires on any save or delete of a Site, SiteProfile, Organisation or home page
+(a page at depth 2, drafts included) in every process, so a changed fact is
+never served.
 
 Only exact hostname matches are cached: a request for an unknown hostname falls
 back to the default site through Wagtail's own query each time, so arbitrary
@@ -17,18 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.http.request import split_domain_port
-from wagtail.models import Page, Site
-from wagtail.signals import post_page_move
+from wagtail.models import Site
 
-from cms import cache_generation
+from core.cache import Scope, generation
 
-from .models import Organisation, SiteProfile
+from .models import SiteProfile
 
-GENERATION_KEY = "sitefacts:generation"
 CACHE_SECONDS = 24 * 3600
 
 
@@ -38,12 +35,8 @@ class SiteFacts:
     profile: SiteProfile | None
 
 
-def bump_generation() -> None:
-    cache_generation.bump(GENERATION_KEY)
-
-
 def _key(hostname: str, port: int | str) -> str:
-    return f"sitefacts:{cache_generation.current(GENERATION_KEY)}:{hostname}:{port}"
+    return f"sitefacts:{generation(Scope.SITE_FACTS)}:{hostname}:{port}"
 
 
 def _load(request: HttpRequest) -> SiteFacts:
@@ -69,18 +62,3 @@ def facts_for_request(request: HttpRequest) -> SiteFacts:
         if facts.site is not None and facts.site.hostname == hostname:
             cache.set(key, facts, CACHE_SECONDS)
     return facts
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def _retire_on_change(sender, instance, **kwargs) -> None:
-    if isinstance(instance, (Site, SiteProfile, Organisation)) or (
-        isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2
-    ):
-        bump_generation()
-
-
-@receiver(post_page_move)
-def _retire_on_move(sender, instance, **kwargs) -> None:
-    if instance.depth <= 2:
-        bump_generation()

@@ -1,4 +1,4 @@
-"""Info-center admin views: thin wrappers around ``sites.services``."""
+"""Info-center admin views: thin wrappers around the actions in ``sites.services``."""
 
 from __future__ import annotations
 
@@ -10,20 +10,13 @@ from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import services
+from core.forms import add_errors
+
 from .forms import CloseSubsiteForm, ConfirmForm, ProvisionSubsiteForm
 from .models import SiteProfile
+from .services import CloseSiteAction, ProvisionSiteAction, ReopenSiteAction, StartMaintenanceAction, SubsiteRequest
 
 INDEX_URL_NAME = "sites_siteprofile:index"
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form fields it names (or on the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 class InfoCenterFormView(WagtailAdminTemplateMixin, FormView):
@@ -68,7 +61,7 @@ class ProvisionSubsiteView(InfoCenterFormView):
     submit_button_label = "创建子站"
 
     def perform(self, form) -> str:
-        site = services.provision_subsite(services.SubsiteRequest(**form.cleaned_data), actor=self.request.user)
+        site = ProvisionSiteAction(SubsiteRequest(**form.cleaned_data), actor=self.request.user).execute()
         return f"子站“{site.site_name}”已创建：{site.root_url}"
 
 
@@ -91,13 +84,13 @@ class CloseSubsiteView(SiteStatusView):
     submit_button_label = "确认关停"
 
     def perform(self, form) -> str:
-        services.close_subsite(
+        CloseSiteAction(
             self.profile.site,
             notice=form.cleaned_data["notice"],
             closed_on=form.cleaned_data["closed_on"],
             withdraw_pushed=form.cleaned_data.get("withdraw_pushed", False),
             actor=self.request.user,
-        )
+        ).execute()
         return f"网站“{self.profile}”已关停，所有页面将显示关停公告。"
 
 
@@ -106,7 +99,7 @@ class ReopenSubsiteView(SiteStatusView):
     submit_button_label = "确认开通"
 
     def perform(self, form) -> str:
-        services.reopen_subsite(self.profile.site, actor=self.request.user)
+        ReopenSiteAction(self.profile.site, actor=self.request.user).execute()
         return f"网站“{self.profile}”已恢复运行。"
 
 
@@ -115,5 +108,5 @@ class MaintenanceView(SiteStatusView):
     submit_button_label = "确认进入维护"
 
     def perform(self, form) -> str:
-        services.start_maintenance(self.profile.site, actor=self.request.user)
+        StartMaintenanceAction(self.profile.site, actor=self.request.user).execute()
         return f"网站“{self.profile}”已进入维护状态，公众访问将看到维护提示（503）。"

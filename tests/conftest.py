@@ -134,12 +134,12 @@ def make_user(db):
     being the info-center group (系统管理员, 安全管理员, 审计管理员, 信息中心)."""
     from django.contrib.auth.models import Group
 
-    from cms.accounts.services import site_role_group
+    from sites.groups import site_group
 
     def make(site, role: str, username: str | None = None):
         username = username or f"user{next(_user_serial)}"
         user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", USER_PASSWORD)
-        user.groups.add(site_role_group(site, role) if site is not None else Group.objects.get(name=role))
+        user.groups.add(site_group(site, role) if site is not None else Group.objects.get(name=role))
         return user
 
     return make

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from wagtail.models import Site
 
-from sites.blueprints import ROLES, group_name
+from sites.groups import site_groups
 
 from .models import AccountProfile
 from .services import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN, ensure_info_center_roles
@@ -26,12 +25,9 @@ def load_demo_accounts(password: str) -> int:
             created += 1
     # The demo's per-site accounts get their site, role and a responsible person.
     for site in Site.objects.all():
-        for role in ROLES:
-            group = Group.objects.filter(name=group_name(site.site_name, role)).first()
-            if group is None:
-                continue
+        for role, group in site_groups(site).items():
             for user in group.user_set.filter(account__isnull=True):
                 AccountProfile.objects.create(
-                    user=user, site=site, role=role.key, responsible_name="演示责任人", responsible_phone="0563-3020000"
+                    user=user, site=site, role=role, responsible_name="演示责任人", responsible_phone="0563-3020000"
                 )
     return created

@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 
 class AccountRole(models.TextChoices):
-    """Roles the info center hands out to a unit (keys of ``sites.blueprints.ROLES``)."""
+    """Roles the info center hands out to a unit (keys of ``sites.groups.ROLES``)."""
 
     EDITOR = "editor", "编辑"
     REVIEWER = "reviewer", "审核"

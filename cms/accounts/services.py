@@ -27,7 +27,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, GroupSitePermission, Page, Site
 
-from sites.blueprints import ROLES, group_name
+from sites.groups import ROLE_BY_KEY, site_group, site_groups
 
 from .models import AccountProfile, AccountRole, LoginEvent, PasswordHistory
 
@@ -100,13 +100,13 @@ def ensure_info_center_roles() -> dict[str, Group]:
 
 
 def site_role_group(site: Site, role: str) -> Group:
-    spec = next((r for r in ROLES if r.key == role), None)
+    spec = ROLE_BY_KEY.get(role)
     if spec is None:
         raise AccountError(f"未知的角色“{role}”。")
-    group = Group.objects.filter(name=group_name(site.site_name, spec)).first()
-    if group is None:
-        raise AccountError(f"站点“{site.site_name}”没有“{spec.label}”用户组，请检查站点是否由站群开通。")
-    return group
+    try:
+        return site_group(site, role)
+    except Group.DoesNotExist:
+        raise AccountError(f"站点“{site.site_name}”没有“{spec.label}”用户组，请检查站点是否由站群开通。") from None
 
 
 def grant_site_admin_settings(site: Site) -> None:
@@ -282,7 +282,7 @@ def move_account(user, site: Site | str, *, actor=None) -> None:
         raise AccountError(f"账号“{user.username}”已属于站点“{target.site_name}”。")
     new_group = site_role_group(target, profile.role)
     old_site = profile.site
-    user.groups.remove(*Group.objects.filter(name__startswith=f"{old_site.site_name}·"))
+    user.groups.remove(*site_groups(old_site).values())
     user.groups.add(new_group)
     profile.site = target
     profile.save(update_fields=["site"])

@@ -24,7 +24,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
-from sites.views import add_errors
+from core.forms import add_errors
 
 from . import services
 from .forms import (

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import views
+from .services import grant_site_admin_settings
 
 
 @hooks.register("register_admin_urls")
@@ -74,3 +75,8 @@ def register_account_actions(actions):
         ("accounts.enable_2fa", "启用两步验证"),
     ):
         actions.register_action(action, label, label)
+
+
+@hooks.register("after_provision_site", order=10)
+def grant_new_site_admin_settings(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    grant_site_admin_settings(site)

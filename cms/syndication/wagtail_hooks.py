@@ -10,6 +10,7 @@ from core.publishing import PublishRefused
 
 from .permissions import can_push, can_take_down, can_view_records
 from .selectors import active_takedown_page_ids, withdrawal_of, withdrawn_page_ids
+from .takedown import withdraw_site_pushes
 
 
 @hooks.register("before_serve_page")
@@ -121,3 +122,9 @@ def register_syndication_menu():
         ]
     )
     return SubmenuMenuItem("推送与下架", menu, icon_name="redirect", order=160)
+
+
+@hooks.register("after_close_site")
+def withdraw_closed_site_pushes(site, profile, withdraw_pushed, reason, actor, **kwargs) -> None:
+    if withdraw_pushed:
+        withdraw_site_pushes(site, reason=reason, actor=actor)

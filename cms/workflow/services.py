@@ -21,6 +21,8 @@ from wagtail.models import Page, Revision, Site, TaskState, Workflow, WorkflowPa
 
 from cms.content.models import ColumnPage, ColumnType
 from core.publishing import PublishRefused, review_waiver
+from sites.groups import ROLE_BY_KEY
+from sites.groups import site_groups as cluster_site_groups
 
 from .checks import Finding, check_page, invalidate_matcher
 from .models import (
@@ -40,7 +42,7 @@ INFO_CENTER_GROUP = "信息中心"  # sites.services.INFO_CENTER_GROUP; repeated
 AUTO_CHECK_TASK_NAME = "自动检查"
 
 # The review steps (after 提交 and 自动检查) of each kind of workflow: which
-# per-site group (sites.blueprints.ROLES label) approves each step.
+# per-site group (sites.groups.ROLES label) approves each step.
 FULL, QUICK = "full", "quick"
 WORKFLOW_KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     FULL: ("标准审核（初审、终审）", (("初审", "审核"), ("终审/保密审查", "领导"))),
@@ -74,12 +76,11 @@ def auto_check_task() -> AutoCheckTask:
 
 
 def site_groups(site: Site) -> dict[str, Group]:
-    """The site's editorial groups by role label (编辑, 审核, 领导 …), found by their permissions on its root.
+    """The site's editorial groups by role label (编辑, 审核, 领导 …), as WORKFLOW_KINDS names them.
 
-    Found through the page permissions rather than the name, so a renamed site keeps its groups.
+    Tied to the site by key (``sites.groups``), so a renamed site keeps its groups.
     """
-    groups = Group.objects.filter(page_permissions__page_id=site.root_page_id).distinct()
-    return {group.name.rpartition("·")[2]: group for group in groups if "·" in group.name}
+    return {ROLE_BY_KEY[role].label: group for role, group in cluster_site_groups(site).items()}
 
 
 @transaction.atomic

@@ -17,7 +17,14 @@ from wagtail.models import WorkflowState
 
 from . import urls
 from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
-from .services import check_reviewed, emergency_publications_for, is_info_center, latest_report, review_required
+from .services import (
+    check_reviewed,
+    emergency_publications_for,
+    ensure_site_workflows,
+    is_info_center,
+    latest_report,
+    review_required,
+)
 
 
 @hooks.register("register_log_actions")
@@ -226,3 +233,9 @@ class ReviewQueuePanel(WorkflowObjectsToModeratePanel):
 def use_review_queue_panel(request, panels):
     panels[:] = [p for p in panels if p.name != "workflow_objects_to_moderate"]
     panels.append(ReviewQueuePanel())
+
+
+# After cms.content built the site's columns (order -10): column types pick their workflows.
+@hooks.register("after_provision_site", order=20)
+def ensure_new_site_workflows(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    ensure_site_workflows(site)

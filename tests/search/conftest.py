@@ -1,4 +1,4 @@
-"""Fixtures for search tests: a small cluster holding real corpus texts (sites/demo/articles.json)."""
+"""Fixtures for search tests: a small cluster holding real corpus texts (demo/articles.json)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from search import services
 
 from ..conftest import column_of, publish_article
 
-ARTICLES = json.loads((Path(__file__).parents[2] / "sites/demo/articles.json").read_text(encoding="utf-8"))["articles"]
+ARTICLES = json.loads((Path(__file__).parents[2] / "demo/articles.json").read_text(encoding="utf-8"))["articles"]
 
 
 def corpus_article(title_start: str) -> dict:

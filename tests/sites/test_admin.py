@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Site
 
+from sites.groups import site_group
 from sites.models import SiteProfile, SiteStatus
 from sites.services import INFO_CENTER_GROUP
 
@@ -25,7 +26,7 @@ def operator(db):
 @pytest.fixture
 def site_editor(department):
     user = get_user_model().objects.create_user("jyj_editor", password="Editor-2026-pass")
-    user.groups.add(Group.objects.get(name="宣州区教育局·编辑"))
+    user.groups.add(site_group(department, "editor"))
     return user
 
 

@@ -10,7 +10,7 @@ from wagtail.models import Site
 
 from cms.content.models import ArticlePage
 from cms.syndication.models import PushRecord
-from sites.demo import DEMO_SITES, load_articles
+from demo.loader import DEMO_SITES, load_articles
 from sites.models import SiteType
 
 

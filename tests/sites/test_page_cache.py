@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import PageViewRestriction
 
+from core.cache import Scope, invalidate
 from sites.models import SiteAppearance
-from sites.page_cache import bump_generation
 from sites.services import close_subsite
 
 from ..conftest import column_of, publish_article
@@ -92,17 +92,17 @@ class TestNeverStale:
     def test_an_entry_rendered_before_a_change_is_a_miss_and_is_replaced(self, client, township):
         get(client, township, "/gzdt/")
         assert get(client, township, "/gzdt/")["X-Page-Cache"] == "hit"
-        bump_generation()  # what any change does
+        invalidate(Scope.PAGES)  # what any change does
         assert get(client, township, "/gzdt/")["X-Page-Cache"] == "miss"
         assert get(client, township, "/gzdt/")["X-Page-Cache"] == "hit"
 
     def test_a_lost_generation_key_retires_every_entry(self, client, township):
         from django.core.cache import cache
 
-        from sites.page_cache import GENERATION_KEY
+        from core.cache import Scope, token_key
 
         get(client, township, "/gzdt/")
-        cache.delete(GENERATION_KEY)  # evicted: a fresh token is made, old entries never match it
+        cache.delete(token_key(Scope.PAGES))  # evicted: a fresh token is made, old entries never match it
         assert get(client, township, "/gzdt/")["X-Page-Cache"] == "miss"
 
 

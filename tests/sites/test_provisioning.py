@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Collection, GroupPagePermission, ModelLogEntry, Page, Site
 
+from cms.content.blueprints import BLUEPRINTS, ColumnSpec
 from cms.content.models import ColumnPage, HomePage
 from cms.disclosure.models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
-from sites.blueprints import BLUEPRINTS, ColumnSpec
+from sites.groups import site_group, site_groups
 from sites.models import SiteProfile, SiteStatus, SiteType
 from sites.services import ProvisioningError, SubsiteRequest, provision_subsite
 
@@ -93,8 +94,8 @@ class TestProvisionSubsite:
         assert Site.objects.filter(is_default_site=True).count() == 1
 
     def test_groups_get_page_permissions_on_their_subtree_only(self, department, township):
-        editors = Group.objects.get(name="宣州区教育局·编辑")
-        reviewers = Group.objects.get(name="宣州区教育局·审核")
+        editors = site_group(department, "editor")
+        reviewers = site_group(department, "reviewer")
         editor_perms = set(editors.page_permissions.values_list("page_id", "permission__codename"))
         assert editor_perms == {(department.root_page.pk, "add_page"), (department.root_page.pk, "change_page")}
         assert set(reviewers.page_permissions.values_list("permission__codename", flat=True)) >= {"publish_page"}
@@ -112,7 +113,7 @@ class TestProvisionSubsite:
 
     def test_groups_may_use_the_sites_own_media_collection(self, department):
         collection = Collection.objects.get(name="宣州区教育局")
-        for group in Group.objects.filter(name__startswith="宣州区教育局·"):
+        for group in site_groups(department).values():
             codenames = set(
                 group.collection_permissions.filter(collection=collection).values_list(
                     "permission__codename", flat=True

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from sites.services import close_subsite
+from sites.services import CloseSiteAction
 
 from .create_subsite import refusal
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         site = site_by_hostname(options["hostname"])
         try:
-            close_subsite(site, notice=options["notice"], withdraw_pushed=options["withdraw_pushed"])
+            CloseSiteAction(site, notice=options["notice"], withdraw_pushed=options["withdraw_pushed"]).execute()
         except ValidationError as error:
             raise refusal(error) from None
         self.stdout.write(self.style.SUCCESS(f"已关停“{site.site_name}”。"))

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sites.models import SiteType
-from sites.services import SubsiteRequest, provision_subsite
+from sites.services import ProvisionSiteAction, SubsiteRequest
 
 
 def refusal(error: ValidationError) -> CommandError:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             contact_email=options["email"],
         )
         try:
-            site = provision_subsite(request)
+            site = ProvisionSiteAction(request).execute()
         except ValidationError as error:
             raise refusal(error) from None
         self.stdout.write(self.style.SUCCESS(f"已创建子站“{site.site_name}”：{site.root_url}/"))

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from sites.services import reopen_subsite
+from sites.services import ReopenSiteAction
 
 from .close_subsite import site_by_hostname
 from .create_subsite import refusal
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         site = site_by_hostname(options["hostname"])
         try:
-            reopen_subsite(site)
+            ReopenSiteAction(site).execute()
         except ValidationError as error:
             raise refusal(error) from None
         self.stdout.write(self.style.SUCCESS(f"已重新开通“{site.site_name}”。"))

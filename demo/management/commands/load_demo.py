@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 from wagtail.models import Site
 
-from sites.demo import load_demo
+from demo.loader import load_demo
 
 DEFAULT_PASSWORD = "Demo@2026cluster"
 

@@ -1,21 +1,24 @@
-"""Standard column trees and editorial roles per site type (declarative).
+"""Standard column trees per site type (declarative).
 
-A blueprint is data: provisioning walks it; later capabilities (workflows,
-catalogue pages) extend the same specs instead of hard-coding column names.
-Slugs follow the pinyin-initial convention of Chinese government sites.
+A blueprint is data: after a site is provisioned (the ``after_provision_site``
+hook in ``wagtail_hooks``) its tree is built under the site's home page; later
+capabilities (workflows, catalogue pages) extend the same specs instead of
+hard-coding column names. Slugs follow the pinyin-initial convention of Chinese
+government sites. The per-site roles are the cluster's (``sites.groups.ROLES``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.content.models import ColumnPage, ColumnType
 from cms.disclosure.models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
+from sites.models import Organisation, SiteType
 
-from .models import Organisation, SiteType
+from .models import ColumnPage, ColumnType
 
 CATALOGUE = "catalogue"
 
@@ -41,7 +44,7 @@ class ColumnSpec:
             return DisclosureInfoPage(kind=self.page, **common)
         return ColumnPage(column_type=self.column_type, owning_organisation=organisation, **common)
 
-    def walk(self, parent_path: str = ""):
+    def walk(self, parent_path: str = "") -> Iterator[tuple[str, ColumnSpec]]:
         """Yield (slug path, spec) for this column and every descendant."""
         path = f"{parent_path}/{self.slug}" if parent_path else self.slug
         yield path, self
@@ -50,30 +53,11 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
-class RoleSpec:
-    """A per-site group: its name suffix and what it may do in that site."""
-
-    key: str
-    label: str
-    page_permissions: tuple[str, ...]
-    collection_permissions: tuple[str, ...] = field(
-        default=(
-            "add_image",
-            "change_image",
-            "choose_image",
-            "add_document",
-            "change_document",
-            "choose_document",
-        )
-    )
-
-
-@dataclass(frozen=True)
 class Blueprint:
     site_type: str
     columns: tuple[ColumnSpec, ...]
 
-    def walk(self):
+    def walk(self) -> Iterator[tuple[str, ColumnSpec]]:
         for column in self.columns:
             yield from column.walk()
 
@@ -162,17 +146,11 @@ DEPARTMENT = Blueprint(
 
 BLUEPRINTS: dict[str, Blueprint] = {bp.site_type: bp for bp in (PORTAL, TOWNSHIP, DEPARTMENT)}
 
-# Per-site editorial groups. Page permissions are Wagtail's (add/change/publish
-# …) granted on the site's root page only, so they reach that subtree alone.
-# 编辑 write and submit; 审核 (初审) and 领导 (终审/保密审查) act in the site's
-# review workflow; 站点管理员 keeps the site's columns and settings (never accounts).
-ROLES: tuple[RoleSpec, ...] = (
-    RoleSpec("editor", "编辑", ("add_page", "change_page")),
-    RoleSpec("reviewer", "审核", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
-    RoleSpec("leader", "领导", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
-    RoleSpec("site_admin", "站点管理员", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
-)
 
-
-def group_name(site_name: str, role: RoleSpec) -> str:
-    return f"{site_name}·{role.label}"
+def build_column_tree(home: Page, site_type: str, organisation: Organisation) -> None:
+    """Add the site type's blueprint (columns and standing pages) under a new site's home page."""
+    parents: dict[str, Page] = {"": home}
+    for path, spec in BLUEPRINTS[site_type].walk():
+        parent_path = path.rpartition("/")[0]
+        page = spec.make_page(organisation, top_level=parent_path == "")
+        parents[path] = parents[parent_path].add_child(instance=page)

@@ -1,5 +1,8 @@
 """The demo cluster: a district portal, three townships and three departments.
 
+It builds on every app (sites, content, disclosure, accounts, workflow,
+syndication), which is why it is an app of its own that none of them imports.
+
 Organisation codes, 网站标识码 and 备案号 here are illustrative placeholders;
 the articles are real texts from ``shared/corpus`` (see ``articles.json``).
 """
@@ -13,18 +16,20 @@ from html import escape
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
+from cms.accounts.demo import load_demo_accounts
 from cms.content.models import ArticlePage, ColumnPage
 from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
+from cms.syndication.demo import load_syndication_demo
+from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
-from sites.blueprints import ROLES, group_name
+from sites.groups import ROLES, site_group
 from sites.models import Organisation, OrganisationKind, SiteType
-from sites.services import SubsiteRequest, provision_subsite
+from sites.services import ProvisionSiteAction, SubsiteRequest
 
 ARTICLES_FILE = Path(__file__).with_name("articles.json")
 PORTAL_ORG = "宣城市宣州区人民政府"
@@ -170,7 +175,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
         org = portal_org if spec.key == "portal" else _organisation(spec, parent=portal_org)
         site = Site.objects.filter(hostname=spec.hostname).first()
         if site is None:
-            site = provision_subsite(
+            site = ProvisionSiteAction(
                 SubsiteRequest(
                     hostname=spec.hostname,
                     port=port,
@@ -185,24 +190,17 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
                     contact_phone=spec.phone,
                     theme="township" if spec.site_type == SiteType.TOWNSHIP else "base",
                 )
-            )
+            ).execute()
             counts["sites"] += 1
         sites[spec.key] = site
-        counts["users"] += _demo_accounts(spec, admin_password)
+        counts["users"] += _demo_accounts(spec, site, admin_password)
 
     articles = load_articles()
     for article in progress(articles) if progress else articles:
         counts["articles"] += _add_article(sites[article["site"]], article)
     counts["users"] += _admin(admin_password)
-    from cms.accounts.demo import load_demo_accounts  # accounts builds on sites: import late
-
     counts["users"] += load_demo_accounts(admin_password)
-
-    from cms.workflow.demo import load_workflow_demo  # review workflows and the demo word lists
-
-    load_workflow_demo(sites.values())
-    from cms.syndication.demo import load_syndication_demo
-
+    load_workflow_demo(sites.values())  # review workflows and the demo word lists
     counts["pushes"] = load_syndication_demo(sites)  # push in three directions, inbox, a withdrawal
     return counts
 
@@ -268,7 +266,7 @@ def _catalogue_metadata(page: ArticlePage, site: Site, article: dict, published:
         page.validity_changed_on = datetime.strptime(EXPIRED[article["title"]], "%Y-%m-%d").date()
 
 
-def _demo_accounts(spec: DemoSite, password: str) -> int:
+def _demo_accounts(spec: DemoSite, site: Site, password: str) -> int:
     """An editor and a reviewer for the site, e.g. ``jyj_editor`` / ``jyj_reviewer``."""
     User = get_user_model()
     created = 0
@@ -282,7 +280,7 @@ def _demo_accounts(spec: DemoSite, password: str) -> int:
             first_name=f"{spec.short_name}{role.label}",
             email=f"{username}@example.gov.cn",  # the review workflow's notifications reach them (console in dev)
         )
-        user.groups.add(Group.objects.get(name=group_name(spec.site_name, role)))
+        user.groups.add(site_group(site, role.key))
         created += 1
     return created
 

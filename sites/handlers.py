@@ -1,0 +1,101 @@
+"""Every reaction of the cluster to a change, wired once (``SitesConfig.ready``).
+
+What a change retires:
+
+| change | page cache (``Scope.PAGES``) | site facts (``Scope.SITE_FACTS``) | appearance |
+|---|---|---|---|
+| Site, SiteProfile, Organisation saved or deleted | yes | yes | |
+| SiteAppearance, FooterLink saved or deleted | yes | | that site's |
+| a page published, unpublished or deleted | yes | | |
+| a page moved | yes | at depth ≤ 2 | |
+| a page at depth ≤ 2 (a site's home) saved or deleted, drafts included | | yes | |
+
+Receivers are connected per sender model (every concrete page model for the page
+signals), so no save elsewhere in the database reaches them. Being connected in
+``ready()``, they run in every process — web, management command, worker — not
+only in one that happened to import the middleware.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from core.cache import Scope, invalidate, invalidate_after_commit
+
+from . import appearance
+from .models import FooterLink, Organisation, SiteAppearance, SiteProfile
+
+SITE_ROOT_DEPTH = 2  # Wagtail's root is depth 1; each site's home page is depth 2
+
+
+def retire(*scopes: Scope) -> None:
+    """Retire now, so this transaction (and a test's, which never commits) reads the change,
+    and again after commit: a reader in another process between the write and the commit
+    cached the old rows under the new token."""
+    invalidate(*scopes)
+    invalidate_after_commit(*scopes)
+
+
+def _cluster_row_changed(sender, **kwargs) -> None:
+    retire(Scope.PAGES, Scope.SITE_FACTS)
+
+
+def _appearance_changed(sender, instance: SiteAppearance, **kwargs) -> None:
+    _forget_appearance(instance.site_id)
+
+
+def _footer_link_changed(sender, instance: FooterLink, **kwargs) -> None:
+    _forget_appearance(instance.appearance.site_id)
+
+
+def _forget_appearance(site_id: int) -> None:
+    appearance.forget(site_id)
+    transaction.on_commit(lambda: appearance.forget(site_id))
+    retire(Scope.PAGES)
+
+
+def _page_published_or_unpublished(sender, **kwargs) -> None:
+    retire(Scope.PAGES)
+
+
+def _page_moved(sender, instance: Page, **kwargs) -> None:
+    if instance.depth <= SITE_ROOT_DEPTH:
+        retire(Scope.PAGES, Scope.SITE_FACTS)
+    else:
+        retire(Scope.PAGES)
+
+
+def _page_saved(sender, instance: Page, **kwargs) -> None:
+    if instance.depth is not None and instance.depth <= SITE_ROOT_DEPTH:
+        retire(Scope.SITE_FACTS)
+
+
+def _page_deleted(sender, instance: Page, **kwargs) -> None:
+    if instance.depth is not None and instance.depth <= SITE_ROOT_DEPTH:
+        retire(Scope.PAGES, Scope.SITE_FACTS)
+    else:
+        retire(Scope.PAGES)
+
+
+def connect() -> None:
+    for model in (Site, SiteProfile, Organisation):
+        for signal in (post_save, post_delete):
+            signal.connect(_cluster_row_changed, sender=model, dispatch_uid=f"sites.cluster_row.{model._meta.label}")
+    for signal in (post_save, post_delete):
+        signal.connect(_appearance_changed, sender=SiteAppearance, dispatch_uid="sites.appearance")
+        signal.connect(_footer_link_changed, sender=FooterLink, dispatch_uid="sites.footer_link")
+    # Wagtail sends its page signals, and Django post_save, with the saved instance's own
+    # class as sender: connect to every concrete page model. A delete always removes the
+    # wagtailcore_page row, for which Django sends post_delete with Page as sender.
+    for model in get_page_models():
+        label = model._meta.label
+        page_published.connect(_page_published_or_unpublished, sender=model, dispatch_uid=f"sites.published.{label}")
+        page_unpublished.connect(
+            _page_published_or_unpublished, sender=model, dispatch_uid=f"sites.unpublished.{label}"
+        )
+        post_page_move.connect(_page_moved, sender=model, dispatch_uid=f"sites.moved.{label}")
+        post_save.connect(_page_saved, sender=model, dispatch_uid=f"sites.page_saved.{label}")
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="sites.page_deleted")

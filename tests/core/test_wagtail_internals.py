@@ -1,0 +1,36 @@
+"""Fails loudly when a Django or Wagtail upgrade changes a private name core.wagtail_internals uses."""
+
+from __future__ import annotations
+
+import inspect
+
+import django
+import wagtail
+from django.http import HttpRequest
+from wagtail.models import Page, Site
+
+from core import wagtail_internals
+
+
+def test_checked_against_this_wagtail():
+    assert wagtail.VERSION[:2] == wagtail_internals.CHECKED_WAGTAIL, (
+        "Wagtail was upgraded: re-check every function in core/wagtail_internals.py against its source, "
+        "then update CHECKED_WAGTAIL."
+    )
+
+
+def test_site_matching_is_still_private_and_cached_where_we_set_it():
+    assert callable(getattr(Site, "_find_for_request", None)), "Site._find_for_request is gone"
+    source = inspect.getsource(Site.find_for_request)
+    assert "_wagtail_site" in source, "Site.find_for_request no longer caches on request._wagtail_site"
+
+
+def test_raw_host_exists():
+    assert callable(getattr(HttpRequest, "_get_raw_host", None)), (
+        f"HttpRequest._get_raw_host is gone in Django {django.get_version()}"
+    )
+
+
+def test_parent_cache_attribute_is_still_read():
+    source = inspect.getsource(Page)
+    assert "_cached_parent_obj" in source, "Wagtail's Page no longer uses _cached_parent_obj"
