@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
+from core import wagtail_internals
+
 from .models import SiteStatus
 from .site_facts import facts_for_request
 from .themes import DEFAULT_THEME, current_theme
@@ -21,7 +23,7 @@ class SiteStatusMiddleware:
 
     No query when the site's facts are cached (``sites.site_facts``), one lookup
     of three otherwise, whatever the number of sites. The site is handed to
-    Wagtail through its own per-request cache (``request._wagtail_site``). Admin,
+    Wagtail through its own per-request cache (``core.wagtail_internals.set_request_site``). Admin,
     static and media paths stay reachable so the info center can reopen a site.
     """
 
@@ -30,7 +32,8 @@ class SiteStatusMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         facts = facts_for_request(request)
-        site = request._wagtail_site = facts.site
+        site = facts.site
+        wagtail_internals.set_request_site(request, site)
         request.site_profile = facts.profile
         token = current_theme.set(request.site_profile.theme if request.site_profile else DEFAULT_THEME)
         try:

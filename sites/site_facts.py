@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
+from core import wagtail_internals
 from core.cache import Scope, generation
 
 from .models import SiteProfile
@@ -40,7 +41,7 @@ def _key(hostname: str, port: int | str) -> str:
 
 
 def _load(request: HttpRequest) -> SiteFacts:
-    site = Site._find_for_request(request)  # Wagtail's own matching: hostname, port, default site
+    site = wagtail_internals.match_site(request)  # Wagtail's own matching: hostname, port, default site
     if site is None:
         return SiteFacts(None, None)
     # The specific home page: Wagtail routes every request from ``site.root_page.specific``.
@@ -53,7 +54,7 @@ def _load(request: HttpRequest) -> SiteFacts:
 
 def facts_for_request(request: HttpRequest) -> SiteFacts:
     """The request's site (root page loaded, specific) and profile; no query when cached."""
-    hostname = split_domain_port(request._get_raw_host())[0]
+    hostname = split_domain_port(wagtail_internals.raw_host(request))[0]
     port = request.get_port()
     key = _key(hostname, port)
     facts = cache.get(key)
