@@ -35,7 +35,8 @@ from wagtail.models import Site  # noqa: E402
 
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from cms.syndication.models import ColumnPushSettings, PushMode, TakedownKind  # noqa: E402
-from cms.syndication.services import push, restore, take_down  # noqa: E402
+from cms.syndication.push import push  # noqa: E402
+from cms.syndication.takedown import restore, take_down  # noqa: E402
 from core.publishing import review_waived  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
@@ -156,7 +157,7 @@ def run() -> int:
         harness.timed(f"provision {count} sites", lambda c=count: provision(sites, c))
         figures += bench_round(sites[:count], admin)
 
-    print("push and takedown (cms.syndication.services), each call in its own transaction")
+    print("push and takedown (cms.syndication.push, .takedown), each call in its own transaction")
     print(f"  {'sites':>5}  {'action':<32} {'pages/targets':>13} {'queries':>8} {'seconds':>8}")
     for f in figures:
         print(f"  {f.sites:>5}  {f.action:<32} {f.targets:>13} {f.queries:>8} {f.seconds:>8.3f}")

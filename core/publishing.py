@@ -83,6 +83,11 @@ class PublishGuardMixin:
 
     def is_going_live(self) -> bool:
         """True while this object, built from a revision, is being saved as the live version."""
+        if self.alias_of_id:
+            # An alias goes live only as Wagtail's update_aliases follows its source, whose own
+            # publication passed the rules; its live_revision is stale serialized data of the
+            # source. A held alias is put back offline by cms.syndication.handlers.
+            return False
         stored_revision = getattr(self, "_stored_live_revision_id", _MISSING)
         if stored_revision is _MISSING or not self.live or self.live_revision_id is None:
             return False

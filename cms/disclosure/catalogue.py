@@ -18,6 +18,7 @@ from django.utils import timezone
 from cms import cache_generation
 from cms.content.models import ArticlePage
 from cms.syndication.selectors import exclude_taken_down
+from core.cache import Scope, token_key
 from sites.models import Organisation, SiteType
 
 from .metadata import DisclosureMode, DisclosureTerm, Genre, Validity
@@ -37,7 +38,7 @@ MAX_PAGE_SIZE = 100
 # narrow the filters (exports and the JSON endpoint's filters reach everything).
 MAX_PAGES = 100
 FACET_CACHE_SECONDS = 300
-GENERATION_KEY = "disclosure:catalogue-generation"
+GENERATION_KEY = token_key(Scope.CATALOGUE)  # until this module moves onto core.cache
 
 
 def positive_int(value: str | None) -> int | None:

@@ -11,7 +11,8 @@ from wagtail.models import Site
 from cms.content.models import ArticlePage, ColumnPage
 
 from .models import ColumnPushSettings, PushMode, PushRecord, TakedownKind
-from .services import accept, push, take_down
+from .push import accept, push
+from .takedown import take_down
 
 
 def _column(site: Site, slug: str) -> ColumnPage:

@@ -177,6 +177,11 @@ class Takedown(models.Model):
                 fields=["item"], condition=Q(restored_at__isnull=True), name="syndication_one_live_takedown_per_item"
             )
         ]
+        # The info center's capabilities (cms.syndication.permissions), granted to its roles.
+        permissions = [
+            ("take_down_anywhere", "可下架、恢复任何网站的信息"),
+            ("view_syndication_records", "可查看推送与下架记录、查找并下架、信息报送统计"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_title}（{self.get_kind_display()}）"
@@ -196,6 +201,10 @@ class TakedownPage(models.Model):
     path = models.CharField(max_length=1000)
     title = models.CharField(max_length=255)
     was_live = models.BooleanField(default=True)
+    # The revision that was live: restore publishes it again (Wagtail's unpublish clears the page's own).
+    live_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     active = models.BooleanField(default=True, db_index=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .models import PushDirection, PushRecord, PushStatus
-from .services import site_label, unit_name
+from .selectors import site_label, unit_name
 
 # Adopted: accepted, including those a later takedown withdrew (they were adopted).
 ADOPTED = Q(status=PushStatus.ACCEPTED) | Q(status=PushStatus.WITHDRAWN, status_before_takedown=PushStatus.ACCEPTED)

@@ -1,11 +1,55 @@
-"""Read-side helpers: what a takedown hides, for listings, feeds, sitemaps and search."""
+"""Read-side helpers: which site a page is in, and what a takedown hides from listings, feeds, sitemaps and search."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.db.models import QuerySet
+from wagtail.models import Page, Site
+
+from core.cache import Scope, generation, token_key
 
 from .models import TakedownKind, TakedownPage
+
+WITHDRAWN_IDS_KEY = "syndication:withdrawn-page-ids"
+
+
+class SiteIndex:
+    """Which site a page belongs to, for any number of pages, from one query."""
+
+    def __init__(self) -> None:
+        sites = Site.objects.select_related("root_page", "profile__organisation")
+        # Longest root path first, so nested roots (none today) would still resolve correctly.
+        self.roots = sorted(((s.root_page.url_path, s) for s in sites), key=lambda pair: -len(pair[0]))
+
+    def site_of(self, page: Page) -> Site | None:
+        for root_path, site in self.roots:
+            if page.url_path.startswith(root_path):
+                return site
+        return None
+
+    def path_in_site(self, page: Page, site: Site | None) -> str:
+        if site is None:
+            return page.url_path
+        return "/" + page.url_path[len(site.root_page.url_path) :]
+
+
+def site_label(site: Site | None) -> str:
+    if site is None:
+        return "（不属于任何网站）"
+    return site.site_name or site.hostname
+
+
+def unit_name(site: Site | None) -> str:
+    """The unit (机构) a site speaks for: 来源 of pushed items."""
+    profile = getattr(site, "profile", None) if site else None
+    return profile.organisation.name if profile else site_label(site)
+
+
+def active_takedown_page_ids(page_ids: Iterable[int]) -> set[int]:
+    """Those of ``page_ids`` that a live takedown holds."""
+    return set(TakedownPage.objects.filter(active=True, page_id__in=list(page_ids)).values_list("page_id", flat=True))
 
 
 def exclude_taken_down(pages: QuerySet) -> QuerySet:
@@ -20,19 +64,20 @@ def exclude_taken_down(pages: QuerySet) -> QuerySet:
 def withdrawn_page_ids() -> frozenset[int]:
     """Pages that show a withdrawal notice instead of their content.
 
-    Consulted on every page served, so kept in the cache (one cache read, no
-    query); ``services.after_pages_changed`` deletes it after every change.
-    """
-    from .services import WITHDRAWN_IDS_KEY
-
-    ids = cache.get(WITHDRAWN_IDS_KEY)
-    if ids is None:
-        ids = frozenset(
-            TakedownPage.objects.filter(active=True, takedown__kind=TakedownKind.WITHDRAWN).values_list(
-                "page_id", flat=True
-            )
+    Consulted on every page served: the set is cached with the ``TAKEDOWNS``
+    token it was read under, and both come back in one cache round trip; every
+    takedown and restore retires the token (``core.cache``)."""
+    found = cache.get_many([token_key(Scope.TAKEDOWNS), WITHDRAWN_IDS_KEY])
+    token = found.get(token_key(Scope.TAKEDOWNS)) or generation(Scope.TAKEDOWNS)
+    stored = found.get(WITHDRAWN_IDS_KEY)
+    if stored is not None and stored[0] == token:
+        return stored[1]
+    ids = frozenset(
+        TakedownPage.objects.filter(active=True, takedown__kind=TakedownKind.WITHDRAWN).values_list(
+            "page_id", flat=True
         )
-        cache.set(WITHDRAWN_IDS_KEY, ids, None)
+    )
+    cache.set(WITHDRAWN_IDS_KEY, (token, ids), None)
     return ids
 
 

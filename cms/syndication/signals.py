@@ -1,8 +1,13 @@
-"""Signals other apps connect to (the search app re-indexes on this one)."""
+"""The one signal of this app, for what Wagtail's own signals cannot tell.
+
+A withdrawn (撤销) page stays live — Wagtail sends nothing — yet it must leave
+every listing and the search index; its restore brings it back. Takedowns of
+the other kinds and their restores unpublish and publish through Wagtail, whose
+``page_unpublished``/``page_published`` already tell every listener.
+"""
 
 from django.dispatch import Signal
 
-# Sent after commit whenever a takedown or a restore changes pages, with
-# ``page_ids: list[int]``: every page the takedown reached (the item, its aliases
-# and copies). Receivers re-read the pages: a restored page is live again.
+# Sent after commit, ``sender=Takedown``, with ``page_ids: list[int]`` (every page a
+# withdrawn takedown reached, or its restore brought back). Receivers re-read the pages.
 takedown_changed = Signal()

@@ -1,4 +1,4 @@
-"""Admin views for 推送, 一键下架, 待采用, records, the finder and statistics: thin wrappers around services."""
+"""Admin views for 推送, 一键下架, 待采用, records, the finder and statistics: thin wrappers around the actions."""
 
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ from wagtail.models import Page, Site
 from cms.content.models import ColumnPage, ColumnType
 from sites.models import SiteStatus, SiteType
 
-from . import reports, services
+from . import reports
 from .models import PushMode, PushRecord, PushStatus, Takedown, TakedownKind
+from .permissions import can_decide, can_push, can_take_down, can_view_records
+from .push import AcceptPushAction, PushAction, RejectPushAction
+from .selectors import SiteIndex, site_label
+from .takedown import RestoreAction, TakeDownAction, plan_takedown
 
 
 def _messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -51,9 +55,9 @@ class PushForm(forms.Form):
         ]
 
 
-def _target_columns(source: Page) -> tuple[list[tuple[str, list[ColumnPage]]], dict, services.SiteIndex]:
+def _target_columns(source: Page) -> tuple[list[tuple[str, list[ColumnPage]]], dict, SiteIndex]:
     """Live columns of every other open site, grouped by site (one query for all)."""
-    sites = services.SiteIndex()
+    sites = SiteIndex()
     source_site = sites.site_of(source)
     grouped: dict[int, tuple[Site, list[ColumnPage]]] = {}
     for column in ColumnPage.objects.live().order_by("path").only("title", "url_path", "path", "column_type"):
@@ -64,12 +68,12 @@ def _target_columns(source: Page) -> tuple[list[tuple[str, list[ColumnPage]]], d
         if profile is not None and profile.status != SiteStatus.OPEN:
             continue
         grouped.setdefault(site.pk, (site, []))[1].append(column)
-    return [(services.site_label(site), columns) for site, columns in grouped.values()], grouped, sites
+    return [(site_label(site), columns) for site, columns in grouped.values()], grouped, sites
 
 
 def push_view(request, page_id: int):
     source = get_object_or_404(Page, pk=page_id).specific
-    if not source.permissions_for_user(request.user).can_edit():
+    if not can_push(request.user, source):
         return permission_denied(request)
     columns_by_site, grouped, _sites = _target_columns(source)
     form = PushForm(request.POST or None, columns_by_site=columns_by_site)
@@ -87,13 +91,13 @@ def push_view(request, page_id: int):
                 if match:
                     target_ids.append(match.pk)
         try:
-            outcomes = services.push(
+            outcomes = PushAction(
                 source,
                 Page.objects.filter(pk__in=target_ids),
                 form.cleaned_data["mode"],
                 request.user,
                 form.cleaned_data["note"],
-            )
+            ).execute()
         except (ValidationError, PermissionDenied) as error:
             errors = _messages(error)
     return TemplateResponse(
@@ -121,23 +125,23 @@ class TakedownForm(forms.Form):
 
 def takedown_view(request, page_id: int):
     item = get_object_or_404(Page, pk=page_id)
-    if not services.can_take_down(request.user, item):
+    if not can_take_down(request.user, item):
         return permission_denied(request)
     form = TakedownForm(request.POST or None)
     context: dict = {"page": item, "form": form, "errors": []}
-    sites = services.SiteIndex()
-    plan = services.plan_takedown(item)
-    context["preview"] = [(p, services.site_label(sites.site_of(p))) for p in plan.pages]
+    sites = SiteIndex()
+    plan = plan_takedown(item)
+    context["preview"] = [(p, site_label(sites.site_of(p))) for p in plan.pages]
     context["pending"] = [r for r in plan.pushes if r.status == PushStatus.PENDING]
     if request.method == "POST" and form.is_valid() and "confirm" in request.POST:
         try:
-            context["result"] = services.take_down(
+            context["result"] = TakeDownAction(
                 item,
                 form.cleaned_data["kind"],
                 form.cleaned_data["reason"],
                 request.user,
                 replacement=form.cleaned_data["replacement"],
-            )
+            ).execute()
         except (ValidationError, PermissionDenied) as error:
             context["errors"] = _messages(error)
     context["confirming"] = request.method == "POST" and form.is_valid() and "result" not in context
@@ -149,7 +153,7 @@ def restore_view(request, takedown_id: int):
     errors = []
     if request.method == "POST":
         try:
-            services.restore(takedown.item, request.user, request.POST.get("reason", ""))
+            RestoreAction(takedown.item, request.user, request.POST.get("reason", "")).execute()
             return redirect(reverse("syndication:records") + "?tab=takedowns")
         except (ValidationError, PermissionDenied) as error:
             errors = _messages(error)
@@ -168,10 +172,10 @@ def inbox_view(request):
             if record is None:
                 raise ValidationError("请选择要处理的推送。")
             if request.POST.get("action") == "accept":
-                services.accept(record, request.user)
+                AcceptPushAction(record, request.user).execute()
                 done = "已采用并发布。"
             else:
-                services.reject(record, request.user, request.POST.get("reason", ""))
+                RejectPushAction(record, request.user, request.POST.get("reason", "")).execute()
                 done = "已退回。"
         except (ValidationError, PermissionDenied) as error:
             errors = _messages(error)
@@ -179,7 +183,7 @@ def inbox_view(request):
         "source", "source_site", "target_column", "target_site", "pushed_by"
     )
     # Only the target site's editors see (and decide) its inbox.
-    records = [r for r in pending if services.can_decide(request.user, r)]
+    records = [r for r in pending if can_decide(request.user, r)]
     return TemplateResponse(
         request, "syndication/admin/inbox.html", {"records": records, "errors": errors, "done": done}
     )
@@ -188,15 +192,8 @@ def inbox_view(request):
 # --- info center: records, finder, statistics ----------------------------------------------
 
 
-def _require_info_center(request):
-    if not services.is_info_center(request.user):
-        raise PermissionDenied("只有信息中心可以查看。")
-
-
 def records_view(request):
-    try:
-        _require_info_center(request)
-    except PermissionDenied:
+    if not can_view_records(request.user):
         return permission_denied(request)
     tab = request.GET.get("tab", "pushes")
     site_id = request.GET.get("site") or ""
@@ -248,20 +245,16 @@ def find_items(query: str) -> list[Page]:
 
 
 def finder_view(request):
-    try:
-        _require_info_center(request)
-    except PermissionDenied:
+    if not can_view_records(request.user):
         return permission_denied(request)
     query = request.GET.get("q", "")
-    sites = services.SiteIndex()
-    results = [(page, services.site_label(sites.site_of(page))) for page in find_items(query)]
+    sites = SiteIndex()
+    results = [(page, site_label(sites.site_of(page))) for page in find_items(query)]
     return TemplateResponse(request, "syndication/admin/finder.html", {"q": query, "results": results})
 
 
 def stats_view(request):
-    try:
-        _require_info_center(request)
-    except PermissionDenied:
+    if not can_view_records(request.user):
         return permission_denied(request)
     today = timezone.localdate()
     try:

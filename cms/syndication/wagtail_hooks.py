@@ -8,8 +8,9 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from core.publishing import PublishRefused
 
-from .selectors import withdrawal_of, withdrawn_page_ids
-from .services import withdraw_site_pushes
+from .permissions import can_push, can_take_down, can_view_records
+from .selectors import active_takedown_page_ids, withdrawal_of, withdrawn_page_ids
+from .takedown import withdraw_site_pushes
 
 
 @hooks.register("before_serve_page")
@@ -35,8 +36,6 @@ def serve_withdrawal_notice(page, request, serve_args, serve_kwargs):
 @hooks.register("check_page_publish")
 def taken_down_stays_down(page, revision):
     # Republishing would bring a taken-down item (and its aliases) back without a restore.
-    from .services import active_takedown_page_ids
-
     if page.pk and active_takedown_page_ids([page.pk]):
         raise PublishRefused("该信息已被下架，请先在“下架记录”中恢复，再发布。")
 
@@ -48,6 +47,8 @@ def register_syndication_actions(actions):
     actions.register_action("syndication.reject", "退回推送", "退回推送的信息")
     actions.register_action("syndication.takedown", "下架", "一键下架")
     actions.register_action("syndication.restore", "恢复", "恢复已下架的信息")
+    actions.register_action("syndication.republish", "恢复发布", "恢复下架前发布的版本")
+    actions.register_action("syndication.schedule_refused", "定时发布被拒绝", "定时发布的版本未能发布")
 
 
 # --- admin: page actions, URLs and the 推送与下架 menu ------------------------------
@@ -59,14 +60,12 @@ def _page_actions(page, user) -> list:
 
     from cms.content.models import ArticlePage
 
-    from .services import can_take_down
-
     # Header and listing buttons are built per page; permission checks reuse Wagtail's cached tester.
 
     buttons = []
     specific_class = page.specific_class
     if specific_class and issubclass(specific_class, ArticlePage):
-        if page.live and page.permissions_for_user(user).can_edit():
+        if page.live and can_push(user, page):
             buttons.append(
                 Button("推送", url=reverse("syndication:push", args=[page.pk]), icon_name="upload", priority=60)
             )
@@ -107,9 +106,7 @@ def register_syndication_urls():
 
 class InfoCenterMenuItem(MenuItem):
     def is_shown(self, request):
-        from .services import is_info_center
-
-        return is_info_center(request.user)
+        return can_view_records(request.user)
 
 
 @hooks.register("register_admin_menu_item")

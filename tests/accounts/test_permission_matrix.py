@@ -3,7 +3,7 @@
 Each role's user belongs to site A (site roles) or to the info center (cluster
 roles). ``OWN`` means allowed on site A and refused on site B; ``ALL`` allowed on
 both; ``NONE`` refused on both. Adding a role or an action is one more column or
-row here. Push and take down go through the real services (cms/syndication).
+row here. Push and take down go through the real actions (cms/syndication).
 """
 
 from __future__ import annotations
@@ -109,13 +109,14 @@ def allowed(action: str, user, site, client) -> bool:
     if action in ("push", "take_down"):
         from django.core.exceptions import PermissionDenied
 
-        from cms.syndication import services as syndication
+        from cms.syndication.push import push
+        from cms.syndication.takedown import take_down
 
         try:
             if action == "push":
-                syndication.push(article, [site.portal_column], "alias", user)
+                push(article, [site.portal_column], "alias", user)
             else:
-                syndication.take_down(article, "withdrawn", "权限矩阵检查", user)
+                take_down(article, "withdrawn", "权限矩阵检查", user)
         except PermissionDenied:
             return False
         return True

@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Page
 
 from cms.syndication.models import TakedownKind
-from cms.syndication.services import take_down
+from cms.syndication.takedown import take_down
 from core.publishing import PublishRefused
 from tests.conftest import column_of, publish_article, publish_through_workflow
 

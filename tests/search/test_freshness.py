@@ -86,7 +86,7 @@ def test_only_public_pages_are_indexed(township, committed):
 
 @pytest.mark.parametrize("kind", ["withdrawn", "gone", "vanish"])
 def test_a_taken_down_item_is_gone_and_a_restored_one_is_back(township, superuser, committed, kind):
-    from cms.syndication.services import restore, take_down
+    from cms.syndication.takedown import restore, take_down
 
     page = committed(lambda: publish_article(column_of(township, "gzdt"), "水阳镇防汛抗旱工作会议召开"))
     committed(lambda: take_down(page, kind, "内容有误，撤回核实。", superuser))

@@ -4,43 +4,32 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 
 from cms.accounts.roles import INFO_CENTER_GROUP
 from sites.models import SiteType
 
-from ..conftest import column_of, publish_article
+from ..conftest import USER_PASSWORD, column_of, publish_article
 
-PASSWORD = "Editor-pass-2026"
+PASSWORD = USER_PASSWORD  # what make_user gives every user
 
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
-    """Run what the service defers to after commit (cache retirement, signals), as a
+    """Run what the actions defer to after commit (cache retirement, signals), as a
     real commit would: tests run inside a transaction that never commits."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
-def make_user(db):
-    def make(username: str, *groups: str):
-        user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
-        for name in groups:
-            user.groups.add(Group.objects.get(name=name))
-        return user
-
-    return make
-
-
-@pytest.fixture
 def editor_of(make_user):
-    """A member of the site's 审核 group (may add, edit and publish in that site only)."""
+    """A member of the site's role group (reviewer: may add, edit and publish in that site only)."""
 
     made = {}
 
-    def make(site, role: str = "审核"):
+    def make(site, role: str = "reviewer"):
         if (site.pk, role) not in made:
-            made[site.pk, role] = make_user(f"{site.hostname.split('.')[0]}_{role}", f"{site.site_name}·{role}")
+            made[site.pk, role] = make_user(site, role, username=f"{site.hostname.split('.')[0]}_{role}")
         return made[site.pk, role]
 
     return make
@@ -48,7 +37,19 @@ def editor_of(make_user):
 
 @pytest.fixture
 def info_center(make_user):
-    return make_user("xxzx", INFO_CENTER_GROUP)
+    """A 信息中心 user with the info center's syndication permissions (the accounts
+    roles grant them to the group; given here directly so these tests do not depend on that)."""
+    user = make_user(None, INFO_CENTER_GROUP, username="xxzx")
+    user.user_permissions.add(*info_center_permissions())
+    return get_user_model().objects.get(pk=user.pk)  # a fresh object: no stale permission cache
+
+
+def info_center_permissions() -> list[Permission]:
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="syndication", codename__in=["take_down_anywhere", "view_syndication_records"]
+        )
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cms.syndication.models import PushMode, PushRecord, PushStatus, Takedown, TakedownKind
-from cms.syndication.services import push
+from cms.syndication.push import push
 
 from ..conftest import column_of, publish_article
 from .conftest import PASSWORD
@@ -64,7 +64,7 @@ def test_an_editor_cannot_open_push_or_takedown_for_another_sites_item(client, d
 
 def test_takedown_previews_every_affected_page_then_reports_the_result(client, portal, township, item, editor_of):
     record = push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))[0].record
-    from cms.syndication.services import accept
+    from cms.syndication.push import accept
 
     accept(record, editor_of(portal))
     login(client, editor_of(township))
@@ -147,7 +147,7 @@ def test_the_finder_locates_an_item_by_title_url_or_index_number(client, townshi
 
 
 def test_records_list_and_restore_from_the_info_center(client, township, item, info_center):
-    from cms.syndication.services import take_down
+    from cms.syndication.takedown import take_down
 
     takedown = take_down(item, TakedownKind.GONE, "错误", info_center).takedown
     login(client, info_center)
@@ -164,7 +164,7 @@ def test_records_list_and_restore_from_the_info_center(client, township, item, i
 def test_submission_statistics_rank_units_and_export_xlsx(
     client, portal, township, department, item, editor_of, info_center
 ):
-    from cms.syndication.services import accept, reject
+    from cms.syndication.push import accept, reject
 
     second = publish_article(column_of(township, "gzdt"), "第二条", slug="second")
     dept_item = publish_article(column_of(department, "gzdt"), "部门信息", slug="dept")
@@ -218,7 +218,7 @@ def test_a_taken_down_item_cannot_be_republished_from_the_editor(client, townshi
     from wagtail.models import Page
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-    from cms.syndication.services import take_down
+    from cms.syndication.takedown import take_down
 
     take_down(item, TakedownKind.GONE, "错误", editor_of(township))
     # Only superusers may publish directly at all (site roles go through the review workflow).

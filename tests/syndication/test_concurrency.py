@@ -8,8 +8,10 @@ import pytest
 from django.db import close_old_connections, connection
 from wagtail.models import Page
 
+from cms.syndication.errors import SyndicationError
 from cms.syndication.models import ColumnPushSettings, PushMode, PushRecord, TakedownKind
-from cms.syndication.services import SyndicationError, push, take_down
+from cms.syndication.push import push
+from cms.syndication.takedown import take_down
 
 from ..conftest import column_of, publish_article
 

@@ -1,7 +1,7 @@
 from django import template
 
 from ..models import PushRecord, PushStatus
-from ..services import unit_name
+from ..selectors import unit_name
 
 register = template.Library()
 
