@@ -17,10 +17,16 @@ from .publishing import refusal
 @hooks.register("before_publish_page")
 def explain_publish_refusal(request, page):
     message = refusal(page, page.get_latest_revision())
-    if message:
-        messages.error(request, message)
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
+    if not message:
+        return None
+    if page.live and page.live_revision_id is None:
+        # Wagtail's create view has already saved the new page live (the model's default)
+        # before publishing its revision: a refused new page stays a draft.
+        page.live = False
+        page.has_unpublished_changes = True
+        page.save(update_fields=["live", "has_unpublished_changes"])
+    messages.error(request, message)
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 @hooks.register("before_bulk_action")
@@ -34,3 +40,8 @@ def explain_bulk_publish_refusal(request, action_type, objects, action_class_ins
             messages.error(request, f"“{page.title}”不能发布：{message}")
         return redirect(request.GET.get("next") or reverse("wagtailadmin_home"))
     return None
+
+
+@hooks.register("register_log_actions")
+def register_publishing_actions(actions):
+    actions.register_action("publishing.schedule_refused", "定时发布被拒绝", "定时发布的版本未能发布")

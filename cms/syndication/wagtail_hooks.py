@@ -48,7 +48,6 @@ def register_syndication_actions(actions):
     actions.register_action("syndication.takedown", "下架", "一键下架")
     actions.register_action("syndication.restore", "恢复", "恢复已下架的信息")
     actions.register_action("syndication.republish", "恢复发布", "恢复下架前发布的版本")
-    actions.register_action("syndication.schedule_refused", "定时发布被拒绝", "定时发布的版本未能发布")
 
 
 # --- admin: page actions, URLs and the 推送与下架 menu ------------------------------

@@ -15,8 +15,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import WorkflowState
 
-from core.publishing import refusal
-
 from . import urls
 from .actions import EMERGENCY_PUBLISH
 from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
@@ -159,19 +157,6 @@ def hide_direct_publish(menu_items, request, context):
 @hooks.register("check_page_publish")
 def review_before_publication(page, revision):
     check_reviewed(page, revision)
-
-
-@hooks.register("before_publish_page", order=-1)
-def keep_a_refused_new_page_a_draft(request, page):
-    # Wagtail's create view saves a new page live (the model's default) before this hook and
-    # publishes its revision after it; when a rule refuses, core's hook (order 0) stops there,
-    # so the page would stay live with unreviewed content. Keep it a draft instead.
-    # TODO(lead): belongs in core/wagtail_hooks.py (or the guard: a new page saved live).
-    if page.live and page.live_revision_id is None and refusal(page, page.get_latest_revision()):
-        page.live = False
-        page.has_unpublished_changes = True
-        page.save(update_fields=["live", "has_unpublished_changes"])
-    return None
 
 
 # --- the check report where editors and reviewers work ----------------------

@@ -75,10 +75,6 @@ class TestRenamingASite:
         page.refresh_from_db()
         assert page.live and page.title == "改名后的政策文件（修订）"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="cms.workflow still finds a site's workflows by its name; issue 13's workflow part keys them",
-    )
     def test_ensuring_workflows_again_makes_no_second_set(self, department):
         rename(department)
         before = Workflow.objects.count()

@@ -6,7 +6,7 @@ purpose — an item taken down since it was scheduled, a revision that lost its
 review — so here each revision is published on its own: a refusal is logged,
 its schedule cleared (it would be refused again every run) and the loop goes on.
 The dry run and the expiry step are Wagtail's own (expiry runs after the
-publications here, so a revision whose own expiry date has passed is expired at once). This app is listed before
+publications here, so a revision whose own expiry date has passed is expired at once). ``core`` is listed before
 ``wagtail`` in INSTALLED_APPS, so this command is the one ``manage.py`` runs.
 """
 
@@ -42,7 +42,7 @@ class Command(publish_scheduled.Command):
                 Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
                 log(
                     instance=revision.as_object(),
-                    action="syndication.schedule_refused",
+                    action="publishing.schedule_refused",
                     data={"revision": revision.pk, "reason": refused.message},
                     revision=revision,
                 )
