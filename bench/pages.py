@@ -66,11 +66,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cms.content import serving  # noqa: E402
 from cms.content.models import ArticlePage  # noqa: E402
-from sites import appearance, site_facts  # noqa: E402
+from core.cache import Scope, invalidate  # noqa: E402
+from sites import appearance  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
-from sites.page_cache import bump_generation  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 RUNS = 7
@@ -93,9 +92,7 @@ class Target:
 
 def retire_everything() -> None:
     """Every cache a public page reads, as right after a change to a site or a restriction."""
-    bump_generation()
-    site_facts.bump_generation()
-    serving.bump_restrictions()
+    invalidate(Scope.PAGES, Scope.SITE_FACTS, Scope.VIEW_RESTRICTIONS)
     from wagtail.models import Site
 
     cache.delete_many([appearance._key(pk) for pk in Site.objects.values_list("pk", flat=True)])
@@ -107,7 +104,7 @@ def measure(client: Client, target: Target, mode: str) -> tuple[int, float]:
     client.get(target.path, HTTP_HOST=target.host)  # warm Wagtail's and the template caches
     for _ in range(RUNS):
         if mode == "rendered":
-            bump_generation()  # retire cached pages, keep the per-site facts
+            invalidate(Scope.PAGES)  # retire cached pages, keep the per-site facts
         elif mode == "cold":
             retire_everything()
         with CaptureQueriesContext(connection) as captured:

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from wagtail.models import Page, Site
 
-from cms.content.feeds import plain_text
 from cms.content.models import ArticlePage, ColumnPage
 from cms.disclosure.models import (
     AnnualReportPage,
@@ -24,6 +23,7 @@ from cms.disclosure.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
+from core.text import plain_text
 from sites.models import SiteProfile
 
 from .analysis import index_terms

@@ -17,9 +17,10 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from cms import cache_generation
+from core.cache import Scope, invalidate, token_key
+from core.cache import generation as current_generation
 
-GENERATION_KEY = "pagecache:generation"
+GENERATION_KEY = token_key(Scope.PAGES)
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
 PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=300"
@@ -27,7 +28,7 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary")
 
 
 def bump_generation() -> None:
-    cache_generation.bump(GENERATION_KEY)
+    invalidate(Scope.PAGES)
 
 
 def mark_cacheable(request: HttpRequest) -> None:
@@ -61,7 +62,7 @@ def _lookup(key: str) -> tuple[str, tuple | None]:
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:  # never set, or evicted: a fresh token, so every entry misses
-        return cache_generation.current(GENERATION_KEY), None
+        return current_generation(Scope.PAGES), None
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return generation, stored

@@ -3,7 +3,7 @@
 Resolving the site (Wagtail's hostname match), loading its SiteProfile with the
 organisation and the specific home page cost three queries on every request,
 for rows that change a few times a year. They are cached per hostname and port
-under one generation token (``cms.cache_generation``), retired on any save or
+under one generation token (``core.cache.Scope.SITE_FACTS``), retired on any save or
 delete of a Site, SiteProfile, Organisation or home page (a page at depth 2,
 drafts included), so a changed fact is never served.
 
@@ -24,11 +24,10 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.signals import post_page_move
 
-from cms import cache_generation
+from core.cache import Scope, generation, invalidate
 
 from .models import Organisation, SiteProfile
 
-GENERATION_KEY = "sitefacts:generation"
 CACHE_SECONDS = 24 * 3600
 
 
@@ -39,11 +38,11 @@ class SiteFacts:
 
 
 def bump_generation() -> None:
-    cache_generation.bump(GENERATION_KEY)
+    invalidate(Scope.SITE_FACTS)
 
 
 def _key(hostname: str, port: int | str) -> str:
-    return f"sitefacts:{cache_generation.current(GENERATION_KEY)}:{hostname}:{port}"
+    return f"sitefacts:{generation(Scope.SITE_FACTS)}:{hostname}:{port}"
 
 
 def _load(request: HttpRequest) -> SiteFacts:

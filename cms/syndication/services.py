@@ -554,13 +554,13 @@ def _pages_changed_everywhere() -> None:
 
 def after_pages_changed(page_ids: list[int]) -> None:
     """Retire every cache that could still show these pages, and tell listeners (search)."""
-    from cms.disclosure.catalogue import bump_generation as bump_catalogue
+    from core.cache import Scope, invalidate
     from sites.page_cache import bump_generation
 
     from .tasks import purge_front_caches
 
     cache.delete(WITHDRAWN_IDS_KEY)
     bump_generation()
-    bump_catalogue()
+    invalidate(Scope.CATALOGUE)
     purge_front_caches.enqueue(page_ids)
     takedown_changed.send(sender=Takedown, page_ids=list(page_ids))

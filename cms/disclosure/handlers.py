@@ -1,0 +1,54 @@
+"""Every reaction of the catalogue to a change, connected once in ``DisclosureConfig.ready``.
+
+- A catalogue item going live gets its 索引号, in the publishing save's transaction.
+- Publishing, unpublishing or deleting a catalogue item retires the cached counts
+  (``Scope.CATALOGUE``) after commit and recounts them in the background.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from wagtail.models import get_page_models
+from wagtail.signals import page_published, page_unpublished
+
+from cms.content.models import ArticlePage, catalogue_item_going_live
+from core.cache import Scope, invalidate
+
+from .services import allocate_at_publication
+from .tasks import warm_catalogue_facets
+
+
+def allocate_index_number(sender, instance: ArticlePage, **kwargs) -> None:
+    allocate_at_publication(instance)
+
+
+def catalogue_item_changed(sender, instance: ArticlePage, **kwargs) -> None:
+    if not instance.in_catalogue:
+        return
+    organisations = [instance.issuing_organisation_id] if instance.issuing_organisation_id else []
+
+    def recount() -> None:
+        # After commit: a reader in between would cache the old counts under the new token.
+        invalidate(Scope.CATALOGUE)
+        warm_catalogue_facets.enqueue(organisations)
+
+    transaction.on_commit(recount)
+
+
+def article_models() -> list[type[ArticlePage]]:
+    """ArticlePage and every page type derived from it (policy documents, interpretations…)."""
+    return [model for model in get_page_models() if issubclass(model, ArticlePage)]
+
+
+def connect() -> None:
+    for model in article_models():
+        label = model._meta.label_lower
+        catalogue_item_going_live.connect(
+            allocate_index_number, sender=model, dispatch_uid=f"disclosure.allocate_index_number.{label}"
+        )
+        # Wagtail sends these with the page's specific class as sender.
+        for signal, name in ((page_published, "published"), (page_unpublished, "unpublished")):
+            signal.connect(catalogue_item_changed, sender=model, dispatch_uid=f"disclosure.{name}.{label}")
+    # Deleting any article type deletes its ArticlePage row too: one sender sees them all.
+    post_delete.connect(catalogue_item_changed, sender=ArticlePage, dispatch_uid="disclosure.deleted")
