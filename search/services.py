@@ -9,10 +9,11 @@ from dataclasses import replace
 from django.db.models import Q
 from wagtail.models import Page, Site
 
+from cms.content.models import ArticlePage
 from cms.disclosure.metadata import normalise_document_number
 from cms.disclosure.models import IndexNumber
 from core.cache import Scope, generation, invalidate_after_commit
-from sites.models import Organisation
+from sites.models import Organisation, SiteStatus
 
 from . import analysis
 from .backends import get_backend
@@ -111,8 +112,6 @@ def exact_item(raw_query: str) -> Page | None:
         return number.page.specific
     document_number = normalise_document_number(raw_query.strip())
     if "〔" in document_number and document_number.endswith("号"):
-        from cms.content.models import ArticlePage
-
         matches = list(ArticlePage.objects.live().public().filter(document_number=document_number)[:2])
         if len(matches) == 1:
             return matches[0]
@@ -135,6 +134,4 @@ def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
 
 def open_site_ids() -> list[int]:
     """Sites whose pages may be listed in results (a closed site answers 410 on every URL)."""
-    from sites.models import SiteStatus
-
     return list(Site.objects.filter(~Q(profile__status=SiteStatus.CLOSED)).values_list("pk", flat=True))
