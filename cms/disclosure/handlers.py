@@ -1,6 +1,7 @@
 """Every reaction of the catalogue to a change, connected once in ``DisclosureConfig.ready``.
 
-- A catalogue item going live gets its 索引号, in the publishing save's transaction.
+- A catalogue item going live gets its 索引号, in the publishing save's transaction
+  (and a live copy, which Wagtail makes without a publishing save, when it is announced).
 - Publishing, unpublishing or deleting a catalogue item retires the cached counts
   (``Scope.CATALOGUE``) after commit and recounts them in the background.
 """
@@ -21,6 +22,15 @@ from .tasks import warm_catalogue_facets
 
 def allocate_index_number(sender, instance: ArticlePage, **kwargs) -> None:
     allocate_at_publication(instance)
+
+
+def catalogue_item_published(sender, instance: ArticlePage, alias: bool = False, **kwargs) -> None:
+    # Wagtail's copy with "keep live" makes the copy live without a publishing save:
+    # it gets its number here (any other publication already has one from its save).
+    # (Wagtail also sends page_published when it only schedules a publication: not live yet.)
+    if instance.live and instance.in_catalogue and not (alias or instance.alias_of_id):
+        allocate_at_publication(instance)
+    catalogue_item_changed(sender, instance)
 
 
 def catalogue_item_changed(sender, instance: ArticlePage, **kwargs) -> None:
@@ -48,7 +58,7 @@ def connect() -> None:
             allocate_index_number, sender=model, dispatch_uid=f"disclosure.allocate_index_number.{label}"
         )
         # Wagtail sends these with the page's specific class as sender.
-        for signal, name in ((page_published, "published"), (page_unpublished, "unpublished")):
-            signal.connect(catalogue_item_changed, sender=model, dispatch_uid=f"disclosure.{name}.{label}")
+        page_published.connect(catalogue_item_published, sender=model, dispatch_uid=f"disclosure.published.{label}")
+        page_unpublished.connect(catalogue_item_changed, sender=model, dispatch_uid=f"disclosure.unpublished.{label}")
     # Deleting any article type deletes its ArticlePage row too: one sender sees them all.
     post_delete.connect(catalogue_item_changed, sender=ArticlePage, dispatch_uid="disclosure.deleted")

@@ -319,6 +319,14 @@ class TestEveryPublishPath:
         assert not IndexNumber.objects.filter(page=page).exists()
         assert not IndexSequence.objects.filter(organisation=organisation, year=2024, last_serial__gt=0).exists()
 
+    def test_a_live_copy_is_a_new_item_with_the_next_number(self, portal, publish_policy):
+        original = publish_policy(portal, "被复制的文件", when=at(2023))
+        copy = original.copy(to=column_of(portal, "zcwj"), update_attrs={"slug": "copy"}, keep_live=True)
+
+        assert copy.live
+        assert IndexNumber.objects.get(page=copy).serial == 2
+        assert IndexNumber.objects.get(page=original).serial == 1
+
     def test_an_alias_follows_its_original_without_a_number_of_its_own(self, portal, department, publish_policy):
         original = publish_policy(portal, "被引用的文件", when=at(2023))
         alias = original.create_alias(parent=column_of(department, "zcwj"), update_slug="alias")
