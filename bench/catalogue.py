@@ -61,10 +61,11 @@ from wagtail.models import Site  # noqa: E402
 
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from cms.disclosure import index_numbers  # noqa: E402
-from cms.disclosure.catalogue import bump_generation, catalogue_items, facets  # noqa: E402
+from cms.disclosure.catalogue_query import catalogue_items, facets  # noqa: E402
 from cms.disclosure.metadata import DisclosureTerm, Genre  # noqa: E402
 from cms.disclosure.models import IndexNumber, IndexSequence, Topic  # noqa: E402
 from cms.disclosure.services import allocate_index_number  # noqa: E402
+from core.cache import Scope, invalidate  # noqa: E402
 from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
@@ -206,7 +207,7 @@ def grow_catalogue(cluster: Cluster, size: int) -> None:
             organisation_id=organisation_pk, year=year, defaults={"last_serial": last_serial}
         )
     cluster.items = size
-    bump_generation()  # as publishing would: the cached facet counts are stale
+    invalidate(Scope.CATALOGUE)  # as publishing would: the cached facet counts are stale
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give later

@@ -66,7 +66,6 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cms.content import serving  # noqa: E402
 from cms.content.models import ArticlePage  # noqa: E402
 from core.cache import Scope, invalidate  # noqa: E402
 from sites import appearance  # noqa: E402
@@ -93,8 +92,7 @@ class Target:
 
 def retire_everything() -> None:
     """Every cache a public page reads, as right after a change to a site or a restriction."""
-    invalidate(Scope.PAGES, Scope.SITE_FACTS)
-    serving.bump_restrictions()
+    invalidate(Scope.PAGES, Scope.SITE_FACTS, Scope.VIEW_RESTRICTIONS)
     from wagtail.models import Site
 
     cache.delete_many([appearance._key(pk) for pk in Site.objects.values_list("pk", flat=True)])

@@ -50,8 +50,10 @@ def invalidate(*scopes: Scope) -> None:
 
 
 def invalidate_after_commit(*scopes: Scope) -> None:
-    """Retire these scopes once the current transaction commits (at once outside one).
+    """Retire these scopes now and again once the current transaction commits.
 
-    A reader between the write and the commit would otherwise cache the old rows
-    again under the new token."""
+    Now, so the rest of this transaction (and a test's, which never commits) reads the
+    change; again after commit, because a reader in another process between the write
+    and the commit cached the old rows under the new token."""
+    invalidate(*scopes)
     transaction.on_commit(lambda: invalidate(*scopes))

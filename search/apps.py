@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = "站内搜索"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the index-keeping handlers)
+        from . import handlers
+
+        handlers.connect()

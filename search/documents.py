@@ -15,8 +15,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from wagtail.models import Page, Site
 
-from cms.content.feeds import plain_text
-from cms.content.models import ArticlePage, ColumnPage
+from cms.content.models import ArticleAttachment, ArticlePage, ColumnPage
 from cms.disclosure.models import (
     AnnualReportPage,
     DisclosureInfoPage,
@@ -24,6 +23,8 @@ from cms.disclosure.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
+from cms.syndication.selectors import exclude_taken_down
+from core.text import plain_text
 from sites.models import SiteProfile
 
 from .analysis import index_terms
@@ -86,8 +87,6 @@ def content_type_of(page: Page) -> str:
 def indexable_pages(pages: QuerySet[Page] | None = None) -> QuerySet[Page]:
     """Live public pages of the indexed types (home and catalogue pages have no text of their own),
     without taken-down ones."""
-    from cms.syndication.selectors import exclude_taken_down
-
     pages = Page.objects.all() if pages is None else pages
     # A withdrawn page stays live at its URL with its notice, but is listed nowhere.
     return exclude_taken_down(pages.live().public().type(*INDEXED_TYPES))
@@ -174,8 +173,6 @@ def _column_titles(pages: list[Page]) -> dict[str, str]:
 
 
 def _attachment_texts(articles: list[ArticlePage]) -> dict[int, str]:
-    from cms.content.models import ArticleAttachment
-
     texts: dict[int, list[str]] = {}
     attachments = ArticleAttachment.objects.filter(page_id__in=[a.pk for a in articles]).select_related("document")
     for attachment in attachments:

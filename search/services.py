@@ -9,11 +9,11 @@ from dataclasses import replace
 from django.db.models import Q
 from wagtail.models import Page, Site
 
-from cms import cache_generation
+from cms.content.models import ArticlePage
 from cms.disclosure.metadata import normalise_document_number
 from cms.disclosure.models import IndexNumber
-from sites.models import Organisation
-from sites.page_cache import bump_generation
+from core.cache import Scope, generation, invalidate_after_commit
+from sites.models import Organisation, SiteStatus
 
 from . import analysis
 from .backends import get_backend
@@ -23,13 +23,12 @@ from .documents import SearchDocument, build_documents, indexable_pages
 BATCH = 500
 
 
-CLUSTER_WORDS_KEY = "search:cluster-words:generation"
 _loaded_generation: str | None = None
 
 
 def cluster_words_changed() -> None:
-    """An organisation or site was named or renamed: every process reloads the names."""
-    cache_generation.bump(CLUSTER_WORDS_KEY)
+    """An organisation or site was named or renamed: every process reloads the names (after commit)."""
+    invalidate_after_commit(Scope.CLUSTER_WORDS)
 
 
 def load_cluster_words() -> None:
@@ -39,8 +38,8 @@ def load_cluster_words() -> None:
     index was; a cache read per call, the two queries only after a name changed.
     """
     global _loaded_generation
-    generation = cache_generation.current(CLUSTER_WORDS_KEY)
-    if generation == _loaded_generation:
+    token = generation(Scope.CLUSTER_WORDS)
+    if token == _loaded_generation:
         return
     for name, short_name in Organisation.objects.values_list("name", "short_name"):
         analysis.add_word(name)
@@ -48,7 +47,7 @@ def load_cluster_words() -> None:
             analysis.add_word(short_name)
     for site_name in Site.objects.exclude(site_name="").values_list("site_name", flat=True):
         analysis.add_word(site_name)
-    _loaded_generation = generation
+    _loaded_generation = token
 
 
 def index_pages(page_ids: Iterable[int]) -> int:
@@ -63,7 +62,7 @@ def index_pages(page_ids: Iterable[int]) -> int:
     gone = page_ids - {page.pk for page in pages}
     if gone:
         backend.delete(sorted(gone))
-    bump_generation()  # cached search result pages may list these pages
+    invalidate_after_commit(Scope.PAGES)  # cached search result pages may list these pages
     return written
 
 
@@ -78,7 +77,7 @@ def remove_pages(page_ids: Iterable[int]) -> None:
     page_ids = sorted(set(page_ids))
     if page_ids:
         get_backend().delete(page_ids)
-        bump_generation()
+        invalidate_after_commit(Scope.PAGES)
 
 
 def iter_documents(progress: Callable[[int], None] | None = None) -> Iterator[SearchDocument]:
@@ -99,7 +98,7 @@ def count_indexable() -> int:
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     """Recreate the whole index from the page tree; readers keep the old one until it is done."""
     written = get_backend().rebuild(iter_documents(progress))
-    bump_generation()
+    invalidate_after_commit(Scope.PAGES)
     return written
 
 
@@ -113,8 +112,6 @@ def exact_item(raw_query: str) -> Page | None:
         return number.page.specific
     document_number = normalise_document_number(raw_query.strip())
     if "〔" in document_number and document_number.endswith("号"):
-        from cms.content.models import ArticlePage
-
         matches = list(ArticlePage.objects.live().public().filter(document_number=document_number)[:2])
         if len(matches) == 1:
             return matches[0]
@@ -137,6 +134,4 @@ def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
 
 def open_site_ids() -> list[int]:
     """Sites whose pages may be listed in results (a closed site answers 410 on every URL)."""
-    from sites.models import SiteStatus
-
     return list(Site.objects.filter(~Q(profile__status=SiteStatus.CLOSED)).values_list("pk", flat=True))

@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from core.cache import Scope, invalidate, invalidate_after_commit
+from core.cache import Scope, invalidate_after_commit
 
 from . import appearance
 from .models import FooterLink, Organisation, SiteAppearance, SiteProfile
@@ -31,16 +31,8 @@ from .models import FooterLink, Organisation, SiteAppearance, SiteProfile
 SITE_ROOT_DEPTH = 2  # Wagtail's root is depth 1; each site's home page is depth 2
 
 
-def retire(*scopes: Scope) -> None:
-    """Retire now, so this transaction (and a test's, which never commits) reads the change,
-    and again after commit: a reader in another process between the write and the commit
-    cached the old rows under the new token."""
-    invalidate(*scopes)
-    invalidate_after_commit(*scopes)
-
-
 def _cluster_row_changed(sender, **kwargs) -> None:
-    retire(Scope.PAGES, Scope.SITE_FACTS)
+    invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
 
 
 def _appearance_changed(sender, instance: SiteAppearance, **kwargs) -> None:
@@ -54,30 +46,30 @@ def _footer_link_changed(sender, instance: FooterLink, **kwargs) -> None:
 def _forget_appearance(site_id: int) -> None:
     appearance.forget(site_id)
     transaction.on_commit(lambda: appearance.forget(site_id))
-    retire(Scope.PAGES)
+    invalidate_after_commit(Scope.PAGES)
 
 
 def _page_published_or_unpublished(sender, **kwargs) -> None:
-    retire(Scope.PAGES)
+    invalidate_after_commit(Scope.PAGES)
 
 
 def _page_moved(sender, instance: Page, **kwargs) -> None:
     if instance.depth <= SITE_ROOT_DEPTH:
-        retire(Scope.PAGES, Scope.SITE_FACTS)
+        invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
     else:
-        retire(Scope.PAGES)
+        invalidate_after_commit(Scope.PAGES)
 
 
 def _page_saved(sender, instance: Page, **kwargs) -> None:
     if instance.depth is not None and instance.depth <= SITE_ROOT_DEPTH:
-        retire(Scope.SITE_FACTS)
+        invalidate_after_commit(Scope.SITE_FACTS)
 
 
 def _page_deleted(sender, instance: Page, **kwargs) -> None:
     if instance.depth is not None and instance.depth <= SITE_ROOT_DEPTH:
-        retire(Scope.PAGES, Scope.SITE_FACTS)
+        invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
     else:
-        retire(Scope.PAGES)
+        invalidate_after_commit(Scope.PAGES)
 
 
 def connect() -> None:

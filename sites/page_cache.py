@@ -18,18 +18,12 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from core.cache import Scope, generation, invalidate, token_key
+from core.cache import Scope, generation, token_key
 
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
 PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=300"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary")
-
-
-def bump_generation() -> None:
-    """Retire every cached page. Kept for search and syndication, which call it until they
-    call ``core.cache.invalidate(Scope.PAGES)`` themselves; new code calls that."""
-    invalidate(Scope.PAGES)
 
 
 def mark_cacheable(request: HttpRequest) -> None:

@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.cache import Scope, invalidate
 from sites.models import SiteType
-from sites.page_cache import bump_generation
 
 from .conftest import column_of, publish_article
 
@@ -22,7 +22,7 @@ MAX_QUERIES = 12
 
 
 def queries_for(client, host: str, path: str) -> int:
-    bump_generation()  # retire the page cache only
+    invalidate(Scope.PAGES)  # retire the page cache only
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, HTTP_HOST=host)
     assert response.status_code == 200, (host, path)

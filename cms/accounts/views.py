@@ -6,14 +6,12 @@ and groups lets its holder make anyone (themselves included) a superuser.
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
+from core.exports import csv_response
 from core.forms import add_errors
 
 from .audit import audit_entries
@@ -255,14 +254,11 @@ class AuditExportView(Guarded, WagtailAdminTemplateMixin, FormView):
             return timezone.make_aware(datetime.combine(day, time.min)) if day else None
 
         entries = audit_entries(moment(form.cleaned_data["since"]), moment(form.cleaned_data["until"]))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["时间", "用户", "操作", "对象", "详情"])
-        for when, username, action, label, data in entries:
-            writer.writerow([timezone.localtime(when).isoformat(timespec="seconds"), username, action, label, data])
-        return response
+        rows = (
+            [timezone.localtime(when).isoformat(timespec="seconds"), username, action, label, data]
+            for when, username, action, label, data in entries
+        )
+        return csv_response("audit-log.csv", ["时间", "用户", "操作", "对象", "详情"], rows, stream=False)
 
 
 class ChangePasswordView(WagtailAdminTemplateMixin, FormView):

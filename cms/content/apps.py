@@ -5,3 +5,8 @@ class ContentConfig(AppConfig):
     name = "cms.content"
     label = "content"
     verbose_name = "内容"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

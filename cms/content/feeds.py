@@ -9,8 +9,6 @@ views: ``SiteStatusMiddleware`` answers 410 / 503 first.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,11 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from wagtail.models import Site
 
 from cms.syndication.selectors import exclude_taken_down
+from core.text import plain_text
 
 from .models import ArticlePage, ColumnPage
 
@@ -36,9 +33,6 @@ DESCRIPTION_CHARS = 200
 # sitemap index (not built: the largest county clusters are far below it).
 SITEMAP_MAX_URLS = 50_000
 
-_WHITESPACE = re.compile(r"\s+")
-# Block ends become spaces so paragraphs do not run together once tags are stripped.
-_BLOCK_END = re.compile(r"<(?:/p|br|/h[1-6]|/li|/div)\b[^>]*>", re.IGNORECASE)
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
 
@@ -52,12 +46,6 @@ def current_site(request: HttpRequest) -> Site:
 
 def site_name(site: Site) -> str:
     return site.site_name or site.hostname
-
-
-def plain_text(rich_text: str, limit: int = DESCRIPTION_CHARS) -> str:
-    """The first ``limit`` characters of rich text, without tags or entities."""
-    text = _WHITESPACE.sub(" ", html.unescape(strip_tags(_BLOCK_END.sub(" ", rich_text)))).strip()
-    return Truncator(text).chars(limit)
 
 
 # --- RSS ---------------------------------------------------------------------
@@ -130,7 +118,7 @@ class ItemsFeed(Feed):
 
     def description(self, obj: FeedScope) -> str:
         if obj.column and obj.column.intro:
-            return plain_text(obj.column.intro)
+            return plain_text(obj.column.intro, DESCRIPTION_CHARS)
         return f"{self.title(obj)}最新信息"
 
     def items(self, obj: FeedScope) -> list[ArticlePage]:
@@ -148,7 +136,7 @@ class ItemsFeed(Feed):
         return item.feed_link
 
     def item_description(self, item: ArticlePage) -> str:
-        return item.search_description or plain_text(item.body)
+        return item.search_description or plain_text(item.body, DESCRIPTION_CHARS)
 
     def item_pubdate(self, item: ArticlePage) -> datetime:
         return item.publication_date

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -180,6 +181,12 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
 
 KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
+#: Sent by the save that makes a revision of a catalogue item live (first publication or
+#: any later one), inside that save's transaction and after the page row is written,
+#: with ``instance``: a receiver that raises undoes the publication. Aliases, which
+#: follow their original without a publication of their own, do not send it.
+catalogue_item_going_live = Signal()
+
 
 class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     """An item (信息) published in a column; may be included in the disclosure catalogue."""
@@ -274,12 +281,16 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
         if errors:
             raise ValidationError(errors)
 
-    def publish(self, revision, *args, **kwargs):
-        # Wagtail publishes step by step in autocommit; one transaction lets the
-        # index number be allocated inside the first publication (page_published
-        # handler) and makes a failed allocation undo the publish.
+    def save(self, *args, **kwargs):
+        if not ((self.in_catalogue or self.always_in_catalogue) and self.is_going_live()):
+            return super().save(*args, **kwargs)
+        # Every publish path (edit view, workflow, bulk, scheduler, API, import) ends in
+        # this save. The catalogue allocates the 索引号 inside its transaction, so a
+        # publication that cannot get a number does not happen and leaves no gap.
         with transaction.atomic():
-            return super().publish(revision, *args, **kwargs)
+            saved = super().save(*args, **kwargs)
+            catalogue_item_going_live.send(sender=type(self), instance=self)
+        return saved
 
     @property
     def keyword_list(self) -> list[str]:

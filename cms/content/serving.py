@@ -13,24 +13,23 @@ Two things Wagtail does per level of the page tree are done here per request:
 - **View restrictions.** Wagtail reads every ancestor and then the restrictions
   (two queries) before each page is served. Restrictions are rare and change
   seldom: ``ServingMixin.get_view_restrictions`` checks a cached list of
-  restricted paths instead, retired on any change to a restriction, a move, a
-  delete or a new alias (``cms.cache_generation``), and falls back to Wagtail's
-  own check for aliases, whose restrictions are those of their source page.
+  restricted paths instead, retired (``Scope.VIEW_RESTRICTIONS``) on any change
+  to a restriction, a move, a delete or a new alias (``cms.content.handlers``),
+  and falls back to Wagtail's own check for aliases, whose restrictions are
+  those of their source page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404, HttpRequest
-from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import post_page_move
+from wagtail.models import Page, PageViewRestriction, get_page_models
 
-from cms import cache_generation
+from core.cache import Scope, generation
 
 ROUTE_ATTRIBUTE = "_served_page_ancestors"
 CHAIN_FIELDS = ("id", "path", "depth", "slug", "title", "url_path", "live", "content_type_id", "locale_id")
@@ -86,7 +85,6 @@ def ancestors_from_route(request: HttpRequest | None, page: Page) -> list[Page] 
 
 # View restrictions -----------------------------------------------------------------
 
-RESTRICTIONS_GENERATION_KEY = "pagerestrictions:generation"
 RESTRICTIONS_CACHE_SECONDS = 24 * 3600
 
 
@@ -97,7 +95,7 @@ class RestrictionFacts:
 
 
 def restriction_facts() -> RestrictionFacts:
-    key = f"pagerestrictions:{cache_generation.current(RESTRICTIONS_GENERATION_KEY)}"
+    key = f"pagerestrictions:{generation(Scope.VIEW_RESTRICTIONS)}"
     facts = cache.get(key)
     if facts is None:
         restricted = dict(PageViewRestriction.objects.values_list("page_id", "page__path"))
@@ -105,7 +103,7 @@ def restriction_facts() -> RestrictionFacts:
         if restricted:  # without any restriction, no alias can lead to one
             # Only an alias among a page's ancestors changes whose restrictions
             # apply; pages of leaf types (articles) can have no children.
-            leaf_types = [model for model in _page_models() if not model.allowed_subpage_models()]
+            leaf_types = [model for model in get_page_models() if not model.allowed_subpage_models()]
             alias_parents = frozenset(
                 Page.objects.filter(alias_of__isnull=False)
                 .exclude(content_type__in=_content_types(leaf_types))
@@ -116,15 +114,7 @@ def restriction_facts() -> RestrictionFacts:
     return facts
 
 
-def _page_models() -> list[type[Page]]:
-    from wagtail.models import get_page_models
-
-    return get_page_models()
-
-
 def _content_types(models: list[type[Page]]) -> list[int]:
-    from django.contrib.contenttypes.models import ContentType
-
     return [content_type.pk for content_type in ContentType.objects.get_for_models(*models).values()]
 
 
@@ -143,26 +133,3 @@ class ServingMixin:
         if not ids:
             return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(page_id__in=ids)
-
-
-def bump_restrictions() -> None:
-    cache_generation.bump(RESTRICTIONS_GENERATION_KEY)
-
-
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
-@receiver(post_page_move)
-def _restrictions_changed(sender, **kwargs) -> None:
-    bump_restrictions()
-
-
-@receiver(post_delete)
-def _page_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):  # its restrictions go with it
-        bump_restrictions()
-
-
-@receiver(post_save)
-def _page_saved(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page) and instance.alias_of_id:  # a new alias may become an ancestor
-        bump_restrictions()

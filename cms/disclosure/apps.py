@@ -7,4 +7,6 @@ class DisclosureConfig(AppConfig):
     verbose_name = "政府信息公开"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import handlers
+
+        handlers.connect()

@@ -33,7 +33,7 @@ from sites.models import Organisation
 from sites.services import resolve_organisation
 
 from . import index_numbers
-from .catalogue import EXPORT_COLUMNS
+from .catalogue_export import EXPORT_COLUMNS
 from .metadata import DisclosureMode, DisclosureTerm, Genre, Validity, normalise_document_number
 from .models import IndexNumber, PolicyDocumentPage, Topic
 from .services import format_for, reserve_existing_index_number

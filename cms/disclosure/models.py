@@ -209,16 +209,18 @@ class CataloguePage(PublishGuardMixin, ServingMixin, Page):
     class Meta:
         verbose_name = "政府信息公开目录"
 
+    # The catalogue modules query this module's models: imported when a page is served.
     def get_context(self, request, *args, **kwargs):
-        from .catalogue import catalogue_context
+        from .catalogue_page import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(self, request))
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .catalogue import export_response
+        from .catalogue_export import export_response
+        from .catalogue_page import EXPORT_KINDS
 
-        if request.GET.get("export") in ("csv", "xlsx"):
-            return export_response(self, request, request.GET["export"])
+        if request.GET.get("export") in EXPORT_KINDS:
+            return export_response(request, request.GET["export"])
         return super().serve(request, *args, **kwargs)

@@ -78,15 +78,16 @@ def reserve_existing_index_number(page, value: str, organisation: Organisation) 
         )
 
 
-def on_item_published(page) -> None:
-    """Called in the publish transaction of any article type."""
-    if not getattr(page, "in_catalogue", False):
-        return
+def allocate_at_publication(page) -> IndexNumber:
+    """The 索引号 of a catalogue item going live: its frozen one, or one allocated now.
+
+    Called inside the transaction of the save that publishes the item, on every
+    publish path (``cms.content.models.ArticlePage.save``); raising undoes the publication."""
     if page.issuing_organisation_id is None:
         # A catalogue item without a stated issuer is issued by its site's organisation.
         page.issuing_organisation = _site_organisation(page)
         type(page).objects.filter(pk=page.pk).update(issuing_organisation=page.issuing_organisation)
-    allocate_index_number(page)
+    return allocate_index_number(page)
 
 
 def _site_organisation(page) -> Organisation | None:

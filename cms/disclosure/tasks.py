@@ -6,7 +6,7 @@ from django_tasks import task
 
 from sites.models import Organisation
 
-from .catalogue import facets
+from .catalogue_query import facets
 
 
 @task()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from .catalogue import MAX_PAGE_SIZE, CatalogueFilters, as_record, positive_int, results_page
+from .catalogue_export import as_record
+from .catalogue_query import MAX_PAGE_SIZE, CatalogueFilters, positive_int, results_page
 
 
 @require_GET

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from core.exports import xlsx_bytes
 
 from .models import PushDirection, PushRecord, PushStatus
 from .selectors import site_label, unit_name
@@ -75,17 +76,9 @@ HEADERS = ("月份", "排名", "报送单位", "网站", "报送数", "采用数
 
 
 def stats_xlsx(rows: list[StatsRow]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "信息报送统计"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(
-            [f"{row.month:%Y-%m}", row.rank, row.unit, row.site, row.submitted, row.adopted, round(row.rate, 4)]
-        )
-        sheet.cell(row=sheet.max_row, column=7).number_format = "0.0%"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        "信息报送统计",
+        HEADERS,
+        ([f"{r.month:%Y-%m}", r.rank, r.unit, r.site, r.submitted, r.adopted, round(r.rate, 4)] for r in rows),
+        number_formats={6: "0.0%"},
+    )

@@ -1,0 +1,36 @@
+"""Every reaction of the content app to a change, connected once in ``ContentConfig.ready``.
+
+The cached list of view restrictions (``cms.content.serving``) is retired after
+commit when a restriction changes, a page moves or is deleted (its restrictions
+go with it), or an alias is saved (an alias among a page's ancestors changes
+whose restrictions apply).
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.signals import post_page_move
+
+from core.cache import Scope, invalidate_after_commit
+
+
+def restrictions_changed(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
+
+
+def page_saved(sender, instance: Page, **kwargs) -> None:
+    if instance.alias_of_id:
+        invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
+
+
+def connect() -> None:
+    post_save.connect(restrictions_changed, sender=PageViewRestriction, dispatch_uid="content.restriction_saved")
+    post_delete.connect(restrictions_changed, sender=PageViewRestriction, dispatch_uid="content.restriction_deleted")
+    # Deleting a page of any type deletes its Page row: one sender sees every delete.
+    post_delete.connect(restrictions_changed, sender=Page, dispatch_uid="content.page_deleted")
+    for model in get_page_models():
+        label = model._meta.label_lower
+        # Both are sent with the page's specific class as sender.
+        post_page_move.connect(restrictions_changed, sender=model, dispatch_uid=f"content.page_moved.{label}")
+        post_save.connect(page_saved, sender=model, dispatch_uid=f"content.page_saved.{label}")

@@ -1,0 +1,68 @@
+"""Every reaction of the search index to a change, connected once in ``SearchConfig.ready``.
+
+Each one queues an index update (``search.tasks``: run after the transaction that
+queued it commits, or by a worker): publish, unpublish, move, delete, takedown and
+restore; organisation and site names (the segmenter learns them) and a new or
+readdressed site.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.syndication.models import Takedown
+from cms.syndication.signals import takedown_changed
+from sites.models import Organisation
+
+from .services import cluster_words_changed
+from .tasks import remove_from_index, update_index, update_site_index
+
+
+def page_changed(sender, instance: Page, **kwargs) -> None:
+    update_index.enqueue([instance.pk])
+
+
+def page_moved(sender, instance: Page, **kwargs) -> None:
+    # URLs and column paths of the whole subtree change with it.
+    ids = list(Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True))
+    update_index.enqueue(ids)
+
+
+def page_deleted(sender, instance: Page, **kwargs) -> None:
+    remove_from_index.enqueue([instance.pk])
+
+
+def taken_down_or_restored(sender, page_ids, **kwargs) -> None:
+    # Sent after commit with every page a takedown or restore reached.
+    update_index.enqueue(list(page_ids))
+
+
+def organisation_saved(sender, **kwargs) -> None:
+    cluster_words_changed()
+
+
+def site_saved(sender, instance: Site, **kwargs) -> None:
+    cluster_words_changed()
+    # A new site's columns (created live, never "published") and a changed
+    # hostname's URLs; the task runs after the provisioning transaction commits.
+    update_site_index.enqueue(instance.pk)
+
+
+def connect() -> None:
+    for model in get_page_models():
+        label = model._meta.label_lower
+        # Wagtail sends these with the page's specific class as sender.
+        page_published.connect(page_changed, sender=model, dispatch_uid=f"search.published.{label}")
+        page_unpublished.connect(page_changed, sender=model, dispatch_uid=f"search.unpublished.{label}")
+        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"search.moved.{label}")
+    # Deleting a page of any type deletes its Page row: one sender sees every delete.
+    post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
+    # A withdrawn (撤销) page stays live but must leave the index, and a restored one
+    # return to it. Until takedown goes through Wagtail's unpublish everywhere (so that
+    # page_unpublished / page_published above see it), takedown_changed is what tells
+    # search; drop this receiver only together with that signal.
+    takedown_changed.connect(taken_down_or_restored, sender=Takedown, dispatch_uid="search.takedown_changed")
+    post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="search.organisation_saved")
+    post_save.connect(site_saved, sender=Site, dispatch_uid="search.site_saved")
