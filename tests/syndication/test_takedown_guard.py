@@ -166,11 +166,11 @@ def test_scheduled_publishing_refuses_it_and_still_publishes_the_others(township
 @pytest.mark.parametrize("taken_down", KINDS, indirect=True)
 def test_emergency_publish_refuses(superuser, taken_down):
     from cms.workflow.models import EmergencyPublication
-    from cms.workflow.services import emergency_publish
+    from cms.workflow.actions import EmergencyPublishAction
 
     kind, pages = taken_down
     with pytest.raises(PublishRefused, match=REFUSED):
-        emergency_publish(Page.objects.get(pk=pages[0].pk), user=superuser, reason="紧急发布测试理由")
+        EmergencyPublishAction(Page.objects.get(pk=pages[0].pk), user=superuser, reason="紧急发布测试理由").execute()
     assert not EmergencyPublication.objects.exists()
     assert_still_taken_down(kind, pages)
 

@@ -122,9 +122,12 @@ class TestEveryPathRefusesAnUnreviewedRevision:
         approved.go_live_at = timezone.now() + timedelta(hours=1)
         approved.save_revision(user=people["editor"])
         publish_through_workflow(approved, editor=people["editor"], reviewers=[people["reviewer"], people["leader"]])
-        Revision.objects.filter(object_id=str(approved.pk), approved_go_live_at__isnull=False).update(
-            approved_go_live_at=timezone.now() - timedelta(minutes=1)
-        )
+        # The hour passes: the approved revision is due (its own go_live_at and its schedule).
+        scheduled = Revision.objects.get(object_id=str(approved.pk), approved_go_live_at__isnull=False)
+        due = timezone.now() - timedelta(minutes=1)
+        scheduled.content["go_live_at"] = due.isoformat()
+        scheduled.approved_go_live_at = due
+        scheduled.save(update_fields=["content", "approved_go_live_at"])
         Revision.objects.filter(pk=draft.get_latest_revision().pk).update(
             approved_go_live_at=timezone.now() - timedelta(minutes=2)  # due first
         )
