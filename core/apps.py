@@ -7,4 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        # Pillow's decompression-bomb guard at our upload limit (core.uploads): a larger image is
+        # refused (DecompressionBombError past twice the limit, Wagtail's form check below it).
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

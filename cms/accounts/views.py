@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from wagtail.admin.auth import permission_denied
@@ -24,6 +23,7 @@ from wagtail.models import Site
 
 from core.exports import csv_response
 from core.forms import add_errors
+from core.http import safe_next_url
 
 from .audit import audit_entries
 from .bulk_import import bulk_create_accounts
@@ -283,12 +283,9 @@ class ChangePasswordView(WagtailAdminTemplateMixin, FormView):
         user = form.save()  # validators (policy and history) ran in form.clean
         update_session_auth_hash(self.request, user)
         messages.success(self.request, "密码已修改。")
-        target = self.request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
-            reverse("accounts:change_password")
-        ):
-            target = reverse("wagtailadmin_home")
-        return redirect(target)
+        return redirect(
+            safe_next_url(self.request, reverse("wagtailadmin_home"), avoid=reverse("accounts:change_password"))
+        )
 
 
 class TwoFactorSetupView(WagtailAdminTemplateMixin, FormView):
@@ -348,9 +345,4 @@ class TwoFactorVerifyView(WagtailAdminTemplateMixin, FormView):
             form.add_error("token", error.messages)
             return self.form_invalid(form)
         otp_login(self.request, device)
-        target = self.request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}) or target.startswith(
-            reverse("accounts:2fa_verify")
-        ):
-            target = reverse("wagtailadmin_home")
-        return redirect(target)
+        return redirect(safe_next_url(self.request, reverse("wagtailadmin_home"), avoid=reverse("accounts:2fa_verify")))

@@ -29,6 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.publishing import review_waived
+from core.security import sanitize_html
 from sites.models import Organisation
 from sites.services import resolve_organisation
 
@@ -241,10 +242,8 @@ def parse_date(value: Any) -> date | None:
 
 def body_html(text: str) -> str:
     """Plain text → paragraphs, split on blank lines, escaped; legacy HTML (a cell
-    that starts with a tag) is kept but sanitized with nh3 (cms.accounts.security)."""
+    that starts with a tag) is kept but sanitized with nh3 (core.security)."""
     if _HTML_START.match(text):
-        from cms.accounts.security import sanitize_html
-
         return sanitize_html(text.strip())
     paragraphs = [p.strip() for p in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n"))]
     return "".join(f"<p>{'<br>'.join(escape(line.strip()) for line in p.splitlines())}</p>" for p in paragraphs if p)

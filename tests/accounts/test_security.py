@@ -28,7 +28,7 @@ from cms.accounts.audit import purge_audit_log
 from cms.accounts.errors import AccountError
 from cms.accounts.lifecycle import reset_password, unlock_account
 from cms.accounts.models import AccountProfile
-from cms.accounts.security import sanitize_html
+from core.security import sanitize_html
 from tests.accounts.conftest import PASSWORD
 
 

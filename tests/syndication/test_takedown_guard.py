@@ -165,8 +165,8 @@ def test_scheduled_publishing_refuses_it_and_still_publishes_the_others(township
 
 @pytest.mark.parametrize("taken_down", KINDS, indirect=True)
 def test_emergency_publish_refuses(superuser, taken_down):
-    from cms.workflow.models import EmergencyPublication
     from cms.workflow.actions import EmergencyPublishAction
+    from cms.workflow.models import EmergencyPublication
 
     kind, pages = taken_down
     with pytest.raises(PublishRefused, match=REFUSED):
