@@ -46,6 +46,10 @@ def migrated(sender, **kwargs) -> None:
 def connect(app_config) -> None:
     post_migrate.connect(migrated, sender=app_config, dispatch_uid="accounts.info_center_roles")
     # Authentication signals, not model saves: every sender is a login.
-    user_logged_in.connect(logged_in, dispatch_uid="accounts.logged_in")
-    user_logged_out.connect(logged_out, dispatch_uid="accounts.logged_out")
-    user_login_failed.connect(login_failed, dispatch_uid="accounts.login_failed")
+    from django.contrib import auth
+
+    user_model = get_user_model()
+    user_logged_in.connect(logged_in, sender=user_model, dispatch_uid="accounts.logged_in")
+    user_logged_out.connect(logged_out, sender=user_model, dispatch_uid="accounts.logged_out")
+    # django.contrib.auth sends this with its module name as the sender.
+    user_login_failed.connect(login_failed, sender=auth.__name__, dispatch_uid="accounts.login_failed")
