@@ -132,14 +132,16 @@ def make_user(db):
     """``make_user(site, role)``: a user in that site's per-site group (role key: editor,
     reviewer, leader, site_admin); ``make_user(None, role)``: an info-center user, role
     being the info-center group (系统管理员, 安全管理员, 审计管理员, 信息中心)."""
-    from django.contrib.auth.models import Group
 
+    from cms.accounts.roles import INFO_CENTER_ROLE_KEYS, info_center_group
     from sites.groups import site_group
 
     def make(site, role: str, username: str | None = None):
         username = username or f"user{next(_user_serial)}"
         user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", USER_PASSWORD)
-        user.groups.add(site_group(site, role) if site is not None else Group.objects.get(name=role))
+        user.groups.add(
+            site_group(site, role) if site is not None else info_center_group(INFO_CENTER_ROLE_KEYS.get(role, role))
+        )
         return user
 
     return make

@@ -21,6 +21,31 @@ class AccountRole(models.TextChoices):
     SITE_ADMIN = "site_admin", "站点管理员"
 
 
+class InfoCenterRole(models.TextChoices):
+    """The info center's groups (信息中心 and 三员分立), by key; the label is the group's first name."""
+
+    INFO_CENTER = "info_center", "信息中心"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+class InfoCenterGroup(models.Model):
+    """Ties an info-center role to its group by key, so renaming the group in the admin changes nothing."""
+
+    role = models.CharField("角色", max_length=30, choices=InfoCenterRole.choices, unique=True)
+    group = models.OneToOneField(
+        "auth.Group", verbose_name="用户组", on_delete=models.CASCADE, related_name="info_center_role"
+    )
+
+    class Meta:
+        verbose_name = "信息中心角色"
+        verbose_name_plural = "信息中心角色"
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
 class AccountProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
     site = models.ForeignKey(

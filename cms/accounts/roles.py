@@ -23,12 +23,15 @@ from wagtail.models import (
 from sites.groups import ROLES, site_groups
 
 from .errors import AccountError
-from .models import AccountRole
+from .models import AccountRole, InfoCenterGroup, InfoCenterRole
 
-INFO_CENTER_GROUP = "信息中心"
-SYSTEM_ADMIN = "系统管理员"
-SECURITY_ADMIN = "安全管理员"
-AUDIT_ADMIN = "审计管理员"
+# The info center's roles by key (``InfoCenterGroup`` ties each to its group).
+INFO_CENTER_GROUP = InfoCenterRole.INFO_CENTER
+SYSTEM_ADMIN = InfoCenterRole.SYSTEM_ADMIN
+SECURITY_ADMIN = InfoCenterRole.SECURITY_ADMIN
+AUDIT_ADMIN = InfoCenterRole.AUDIT_ADMIN
+# For people and files that name a role by its label (the account import's 角色 column, tests).
+INFO_CENTER_ROLE_KEYS: dict[str, str] = {label: key for key, label in InfoCenterRole.choices}
 
 TWO_FACTOR = "accounts.set_up_two_factor"
 WAGTAIL_WORKFLOW_ADMIN = tuple(
@@ -44,7 +47,7 @@ TAXONOMY = tuple(
     for m in ("topic", "indexnumberscheme", "workingdayoverride")
     for a in ("add", "change", "delete", "view")
 )
-# Defined by the syndication app (its own branch); granted once they exist.
+# Defined by the syndication app (cms.syndication.models.Takedown.Meta).
 SYNDICATION_CAPABILITIES = ("syndication.take_down_anywhere", "syndication.view_syndication_records")
 
 # The cluster operators' job (信息中心; 系统管理员 holds all of it too).
@@ -76,18 +79,16 @@ INFO_CENTER_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Reads and exports the audit trail; changes nothing. Nobody can edit or erase it from the admin.
     AUDIT_ADMIN: ("wagtailadmin.access_admin", "accounts.view_audit_log", TWO_FACTOR),
 }
-# Permissions another branch defines: tolerated while absent, granted once they exist.
-PENDING_PERMISSIONS = frozenset(SYNDICATION_CAPABILITIES)
 
 
 def permissions(names: tuple[str, ...]) -> list[Permission]:
-    """The ``Permission`` rows for "app_label.codename" names; a missing one is an error unless pending."""
+    """The ``Permission`` rows for "app_label.codename" names; a missing one is an error."""
     wanted = {tuple(name.split(".", 1)) for name in names}
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.filter(codename__in={c for _, c in wanted}).select_related("content_type")
     }
-    missing = sorted(f"{a}.{c}" for a, c in wanted - set(found) if f"{a}.{c}" not in PENDING_PERMISSIONS)
+    missing = sorted(f"{a}.{c}" for a, c in wanted - set(found))
     if missing:
         raise LookupError(f"permissions not found (run migrate): {', '.join(missing)}")
     return [found[key] for key in wanted if key in found]
@@ -98,7 +99,7 @@ def ensure_info_center_group() -> Group:
     """The cluster operators' group: every site's pages and media, 站群管理 and the info center's capabilities.
 
     Idempotent and additive (a grant the info center added in the admin stays)."""
-    group, _ = Group.objects.get_or_create(name=INFO_CENTER_GROUP)
+    group = _tied_group(INFO_CENTER_GROUP)
     group.permissions.add(*permissions(INFO_CENTER_PERMISSIONS))
     _grant_whole_tree(group)
     return group
@@ -133,13 +134,32 @@ def ensure_info_center_roles() -> dict[str, Group]:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     groups = {INFO_CENTER_GROUP: ensure_info_center_group()}
-    for name, wanted in INFO_CENTER_ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+    for role, wanted in INFO_CENTER_ROLE_PERMISSIONS.items():
+        group = _tied_group(role)
         group.permissions.set(permissions(wanted))
-        if name == SYSTEM_ADMIN:
+        if role == SYSTEM_ADMIN:
             _grant_whole_tree(group)
-        groups[name] = group
+        groups[role] = group
     return groups
+
+
+def info_center_group(role: str) -> Group:
+    """The group of an info-center role key; ``Group.DoesNotExist`` before the first ``migrate``."""
+    group = Group.objects.filter(info_center_role__role=role).first()
+    if group is None:
+        raise Group.DoesNotExist(f"信息中心角色“{role}”还没有用户组（请先运行 migrate）。")
+    return group
+
+
+def _tied_group(role: str) -> Group:
+    link = InfoCenterGroup.objects.select_related("group").filter(role=role).first()
+    if link is not None:
+        return link.group
+    # First setup only: the group the install made (migration accounts.0002) or a new one.
+    # From then on it is found by its key, whatever it is renamed to.
+    group, _ = Group.objects.get_or_create(name=InfoCenterRole(role).label)
+    InfoCenterGroup.objects.create(role=role, group=group)
+    return group
 
 
 # ------------------------------------------------------------------ a site's role groups

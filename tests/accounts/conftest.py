@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from cms.accounts.lifecycle import AccountRequest, create_account
+from cms.accounts.roles import INFO_CENTER_ROLE_KEYS, info_center_group
 
 PASSWORD = "Unit-pass-2026!"
 _serial = itertools.count(1)
@@ -41,7 +41,7 @@ def make_info_center_user(db):
 
     def make(group_name: str, *, username: str | None = None):
         user = get_user_model().objects.create_user(username or f"ic{next(_serial)}", password=PASSWORD)
-        user.groups.add(Group.objects.get(name=group_name))
+        user.groups.add(info_center_group(INFO_CENTER_ROLE_KEYS.get(group_name, group_name)))
         return user
 
     return make

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms.content.models import ArticlePage
 from cms.workflow.models import Severity
 from cms.workflow.services import seed_word_lists
+from sites.groups import site_group
 from sites.models import Organisation, OrganisationKind, SiteType
 from sites.services import SubsiteRequest, provision_subsite
 from tests.conftest import column_of
@@ -18,9 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Browser-pass-2026"
 
 
-def user(site, label: str, username: str):
+def user(site, role: str, username: str):
     account = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
-    account.groups.add(Group.objects.get(name=f"{site.site_name}·{label}"))
+    account.groups.add(site_group(site, role))
     return account
 
 
@@ -51,8 +51,8 @@ def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_ser
         )
     )
     seed_word_lists(sensitive=[("法轮功", "political", Severity.BLOCK)])
-    editor = user(site, "编辑", "jyj_ed")
-    user(site, "审核", "jyj_rv")
+    editor = user(site, "editor", "jyj_ed")
+    user(site, "reviewer", "jyj_rv")
     article = ArticlePage(
         title="教育局工作动态",
         slug="gzdt-1",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from cms.syndication.models import PushRecord
+from sites.groups import site_group
 from sites.models import OrganisationKind, SiteType
 
 from ..conftest import column_of, publish_article
@@ -20,9 +20,9 @@ def port_of(live_server) -> int:
     return int(live_server.url.rsplit(":", 1)[1])
 
 
-def user_in(group: str, username: str):
+def user_in(site, role: str, username: str):
     user = get_user_model().objects.create_user(username, f"{username}@example.gov.cn", PASSWORD)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(site_group(site, role))
     return user
 
 
@@ -41,13 +41,13 @@ def log_out(page) -> None:
 def test_push_accept_and_take_down_across_two_sites(live_server, page, make_site, make_organisation):
     port = port_of(live_server)
     portal_org = make_organisation("宣城市宣州区人民政府", kind=OrganisationKind.PORTAL)
-    make_site("localhost", SiteType.PORTAL, name="宣州区人民政府", organisation=portal_org, port=port)
+    portal = make_site("localhost", SiteType.PORTAL, name="宣州区人民政府", organisation=portal_org, port=port)
     township = make_site("shuiyang.localhost", SiteType.TOWNSHIP, name="水阳镇人民政府", port=port)
     item = publish_article(
         column_of(township, "gzdt"), "水阳镇开展防汛应急演练", slug="fxyl", body="<p>全镇干部群众参加演练。</p>"
     )
-    user_in("水阳镇人民政府·审核", "shuiyang_editor")
-    user_in("宣州区人民政府·审核", "portal_editor")
+    user_in(township, "reviewer", "shuiyang_editor")
+    user_in(portal, "reviewer", "portal_editor")
     admin = f"http://localhost:{port}"
 
     # The township submits the item to the portal's 乡镇动态.

@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cms.accounts.roles import INFO_CENTER_GROUP
+from cms.accounts.roles import INFO_CENTER_GROUP, info_center_group
 from cms.content.models import ArticlePage
 from cms.disclosure import working_days
 from cms.disclosure.models import WorkingDayOverride
@@ -34,6 +33,7 @@ from cms.disclosure.working_days import (
     uncovered_years,
     working_days_between,
 )
+from sites.groups import site_group
 
 from ..conftest import column_of, publish_article
 
@@ -191,14 +191,14 @@ class TestOverdueComputation:
 def info_center_member(db):
     """A member of the 信息中心 group exactly as provisioning sets it up."""
     user = get_user_model().objects.create_user("xxzx", password="Info-center-2026")
-    user.groups.add(Group.objects.get(name=INFO_CENTER_GROUP))
+    user.groups.add(info_center_group(INFO_CENTER_GROUP))
     return user
 
 
 @pytest.fixture
 def site_editor(township):
     user = get_user_model().objects.create_user("sy_editor", password="Editor-2026-pass")
-    user.groups.add(Group.objects.get(name="水阳镇人民政府·编辑"))
+    user.groups.add(site_group(township, "editor"))
     return user
 
 
@@ -225,7 +225,7 @@ class TestReport:
         self.assert_lists_the_overdue_items(client.get(REPORT_URL), township_items)
 
     def test_the_provisioned_info_center_group_may_see_the_report(self, db):
-        group = Group.objects.get(name=INFO_CENTER_GROUP)
+        group = info_center_group(INFO_CENTER_GROUP)
         assert group.permissions.filter(content_type__app_label="disclosure", codename="view_workingdayoverride")
 
     def test_a_site_editor_is_refused(self, client, site_editor, township_items):

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Site
 
-from cms.accounts.roles import INFO_CENTER_GROUP
+from cms.accounts.roles import INFO_CENTER_GROUP, info_center_group
 from sites.groups import site_group
 from sites.models import SiteProfile, SiteStatus
 
@@ -19,7 +19,7 @@ ADD_URL = reverse("sites_siteprofile:add")
 def operator(db):
     """A member of the info center group (not a superuser)."""
     user = get_user_model().objects.create_user("operator", password="Operator-2026-pass")
-    user.groups.add(Group.objects.get(name=INFO_CENTER_GROUP))
+    user.groups.add(info_center_group(INFO_CENTER_GROUP))
     return user
 
 

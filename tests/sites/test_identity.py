@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Workflow
 
 from cms.accounts.lifecycle import AccountRequest, create_account, move_account
+from cms.accounts.roles import INFO_CENTER_GROUP, info_center_group
 from cms.workflow.services import ensure_site_workflows
 from sites.groups import ROLES, site_group, site_groups, site_of_group
 from sites.models import SiteGroup
@@ -35,7 +36,7 @@ class TestSiteGroups:
         assert not set(groups.values()) & set(site_groups(township).values())
 
     def test_other_groups_belong_to_no_site(self, department):
-        assert site_of_group(Group.objects.get(name="信息中心")) is None
+        assert site_of_group(info_center_group(INFO_CENTER_GROUP)) is None
 
     def test_a_missing_role_is_a_clear_error(self, department):
         site_group(department, "editor").delete()
