@@ -3,7 +3,7 @@
 Prints:
 
 - **automatic check**: the time to check a 20,000-character article (real
-  Chinese government text from ``shared/corpus``) against 10,000 dictionary
+  Chinese government text from demo/articles.json) against 10,000 dictionary
   terms (6,000 sensitive words, 2,000 wrong variants of 2,000 protected terms,
   2,000 wrong-character pairs): building the Aho-Corasick automaton once
   (cold), then the median of ``check_page`` (every check, including the link

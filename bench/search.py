@@ -1,7 +1,7 @@
 """Benchmark: Chinese full-text search of the cluster (search/).
 
 Issue "search". ``bench/search.py --items N`` builds N live items from the real
-texts of ``shared/corpus`` (via demo/articles.json: titles and paragraphs
+real government texts (demo/articles.json: titles and paragraphs
 recombined, half of them catalogue items with full metadata) spread over a
 portal and four subsites, then prints:
 

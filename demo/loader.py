@@ -4,7 +4,7 @@ It builds on every app (sites, content, disclosure, accounts, workflow,
 syndication), which is why it is an app of its own that none of them imports.
 
 Organisation codes, 网站标识码 and 备案号 here are illustrative placeholders;
-the articles are real texts from ``shared/corpus`` (see ``articles.json``).
+the articles are real Chinese e-government texts (``articles.json``).
 """
 
 from __future__ import annotations
