@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -103,7 +102,6 @@ class SharedLayers:
 
     def __init__(self) -> None:
         self.layers: list[tuple[Callable, Any, transaction.Atomic]] = []
-        self.builds = 0
 
     def arrange(self, builds: list[Callable]) -> dict[Callable, Any]:
         self._check()
@@ -121,7 +119,6 @@ class SharedLayers:
                 atomic.__exit__(*sys.exc_info())
                 raise
             self.layers.append((build, value, atomic))
-            self.builds += 1
         if len(builds) > keep:
             cache.clear()  # what building cached is not the test's
         return {build: value for build, value, _ in self.layers}
@@ -146,8 +143,6 @@ class SharedLayers:
 def _shared_stack(django_db_setup, django_db_blocker):
     stack = SharedLayers()
     yield stack
-    if os.environ.get("SHARED_LAYERS_REPORT"):
-        print(f"\nshared layers built {stack.builds} times", file=sys.stderr)
     with django_db_blocker.unblock():
         stack.cut(0)  # before the test database is dropped
 
