@@ -149,8 +149,10 @@ def _shared_stack(django_db_setup, django_db_blocker):
 
 def _is_transactional(request) -> bool:
     """As pytest-django decides it (``_django_db_helper``)."""
+    from pytest_django.fixtures import validate_django_db
+
     marker = request.node.get_closest_marker("django_db")
-    by_marker = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    by_marker = bool(marker and any(validate_django_db(marker)[:2]))  # transaction, reset_sequences
     transactional_fixtures = ("transactional_db", "live_server", "django_db_reset_sequences")
     return by_marker or any(name in request.fixturenames for name in transactional_fixtures)
 
