@@ -45,7 +45,9 @@ test: $(VENV)/.installed-test node_modules/.installed
 	@# The search backend contract runs on SQLite too when the suite runs on another database.
 	@case "$$DATABASE_URL" in ""|sqlite*) ;; *) echo "search contract on SQLite:"; \
 		env -u DATABASE_URL $(VENV)/bin/pytest -q tests/search/test_contract.py tests/search/test_freshness.py;; esac
-	$(VENV)/bin/pytest
+	@# Two workers (pytest-xdist), each with its own test database, Redis database and media
+	@# folder (cms/settings/test.py); batches keep pytest-django's order: transactional tests last.
+	$(VENV)/bin/pytest -n 2 --dist load
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

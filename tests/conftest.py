@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import sys
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
+from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.publishing import review_waived
@@ -20,56 +26,211 @@ _serial = itertools.count(1)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages and counts of one
     test's database must not leak into the next."""
-    from django.core.cache import cache
-
     cache.clear()
+
+
+def new_organisation(name: str | None = None, kind: str = OrganisationKind.DEPARTMENT, **fields) -> Organisation:
+    n = next(_serial)
+    return Organisation.objects.create(
+        name=name or f"测试机构{n}", kind=kind, index_code=fields.pop("index_code", f"9{n:08d}"), **fields
+    )
+
+
+def new_site(hostname: str, site_type: str = SiteType.DEPARTMENT, *, name: str | None = None, **fields) -> Site:
+    """Provision a site through the service, as an operator would."""
+    organisation = fields.pop("organisation", None) or new_organisation(kind=str(site_type))
+    return provision_subsite(
+        SubsiteRequest(
+            hostname=hostname,
+            site_name=name or hostname.split(".")[0],
+            site_type=site_type,
+            organisation=organisation,
+            site_id_code=fields.pop("site_id_code", "3418020001"),
+            **fields,
+        )
+    )
 
 
 @pytest.fixture
 def make_organisation(db):
-    def make(name: str | None = None, kind: str = OrganisationKind.DEPARTMENT, **fields) -> Organisation:
-        n = next(_serial)
-        return Organisation.objects.create(
-            name=name or f"测试机构{n}", kind=kind, index_code=fields.pop("index_code", f"9{n:08d}"), **fields
-        )
-
-    return make
+    return new_organisation
 
 
 @pytest.fixture
 def make_site(make_organisation):
     """Provision a site through the service, as an operator would."""
+    return new_site
 
-    def make(hostname: str, site_type: str = SiteType.DEPARTMENT, *, name: str | None = None, **fields):
-        organisation = fields.pop("organisation", None) or make_organisation(kind=str(site_type))
-        return provision_subsite(
-            SubsiteRequest(
-                hostname=hostname,
-                site_name=name or hostname.split(".")[0],
-                site_type=site_type,
-                organisation=organisation,
-                site_id_code=fields.pop("site_id_code", "3418020001"),
-                **fields,
+
+# --- Shared layers: build a fixture's rows once, not for every test -------------------
+#
+# Provisioning a site costs about half a second (some 300 queries), and most tests ask
+# for the same portal, township and department. Each worker therefore keeps one
+# transaction open across tests, holding what such fixtures built as a stack of
+# savepoints ("layers"), in the order a test sets those fixtures up; pytest-django's
+# per-test transaction is a savepoint on top, so whatever a test changes still rolls
+# back. A test gets exactly the layers it requests: the stack is cut back to the
+# longest prefix the test shares with the previous one and rebuilt from there, so a
+# test without ``portal`` sees no portal. Transactional tests (live server, threads)
+# need no open transaction: the stack is emptied before them, and their fixtures build
+# their rows as before. A layer's fixture hands each test fresh instances (``fetch``),
+# so no in-memory change leaks from one test to the next.
+
+_LAYERS: dict[Callable, Callable[[], Any]] = {}  # fixture function -> build
+
+
+def shared_layer(build: Callable[[], Any]):
+    """Declare the fixture below ``@pytest.fixture`` a shared layer: ``build()`` makes its rows
+    (its dependencies' layers already in place) and returns what ``layer_value`` gives the fixture."""
+
+    def declare(fixture_function: Callable) -> Callable:
+        _LAYERS[fixture_function] = build
+        return fixture_function
+
+    return declare
+
+
+def layer_value(request, build: Callable[[], Any]) -> Any:
+    """What ``build`` returned for this test's layer; built now, inside the test's own
+    transaction, when the test is transactional or asked for the fixture only at run time."""
+    layers = request.getfixturevalue("_shared_layers")
+    return layers[build] if build in layers else build()
+
+
+class SharedLayers:
+    """The stack of savepoints, each holding what one shared layer built."""
+
+    def __init__(self) -> None:
+        self.layers: list[tuple[Callable, Any, transaction.Atomic]] = []
+
+    def arrange(self, builds: list[Callable]) -> dict[Callable, Any]:
+        self._check()
+        keep = 0
+        while keep < min(len(builds), len(self.layers)) and self.layers[keep][0] is builds[keep]:
+            keep += 1
+        self.cut(keep)
+        for build in builds[keep:]:
+            atomic = transaction.atomic()
+            atomic._from_testcase = True  # like Django's TestCase atomics: durable blocks may run inside
+            atomic.__enter__()
+            try:
+                value = build()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+            self.layers.append((build, value, atomic))
+        if len(builds) > keep:
+            cache.clear()  # what building cached is not the test's
+        return {build: value for build, value, _ in self.layers}
+
+    def cut(self, keep: int) -> None:
+        self._check()
+        while len(self.layers) > keep:
+            *_, atomic = self.layers.pop()
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def _check(self) -> None:
+        blocks = connection.atomic_blocks
+        if len(blocks) != len(self.layers) or any(b is not a for b, (*_, a) in zip(blocks, self.layers, strict=False)):
+            raise RuntimeError(
+                f"shared test layers out of step with the connection: {len(self.layers)} layers, "
+                f"{len(blocks)} open atomic blocks (a test left a transaction open or closed one it did not open)"
             )
-        )
 
-    return make
+
+@pytest.fixture(scope="session")
+def _shared_stack(django_db_setup, django_db_blocker):
+    stack = SharedLayers()
+    yield stack
+    with django_db_blocker.unblock():
+        stack.cut(0)  # before the test database is dropped
+
+
+def _is_transactional(request) -> bool:
+    """As pytest-django decides it (``_django_db_helper``)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and any(validate_django_db(marker)[:2]))  # transaction, reset_sequences
+    transactional_fixtures = ("transactional_db", "live_server", "django_db_reset_sequences")
+    return by_marker or any(name in request.fixturenames for name in transactional_fixtures)
+
+
+def _layers_in_setup_order(request) -> list[Callable]:
+    """The builds of the shared layers this test requests, in the order pytest sets their
+    fixtures up: depth first through each fixture's arguments, in the order of the test's names."""
+    definitions = request.node._fixtureinfo.name2fixturedefs
+    order: list[Callable] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name not in definitions:
+            return
+        seen.add(name)
+        definition = definitions[name][-1]
+        for argument in definition.argnames:
+            visit(argument)
+        if definition.func in _LAYERS:
+            order.append(_LAYERS[definition.func])
+
+    for name in request.node.fixturenames:
+        visit(name)
+    return order
 
 
 @pytest.fixture
-def portal(make_organisation, make_site):
-    org = make_organisation("宣城市宣州区人民政府", kind=OrganisationKind.PORTAL)
-    return make_site("www.example.gov.cn", SiteType.PORTAL, name="宣州区人民政府", organisation=org)
+def _shared_layers(request, _shared_stack, django_db_blocker) -> dict[Callable, Any]:
+    """Lay out the shared layers this test requests (build -> its value), before its own transaction."""
+    with django_db_blocker.unblock():
+        if _is_transactional(request):
+            _shared_stack.cut(0)
+            return {}
+        return _shared_stack.arrange(_layers_in_setup_order(request))
 
 
 @pytest.fixture
-def township(portal, make_site):
-    return make_site("shuiyang.example.gov.cn", SiteType.TOWNSHIP, name="水阳镇人民政府")
+def _django_db_helper(_shared_layers, _django_db_helper):
+    """pytest-django's per-test transaction (or flush), set up once the shared layers are in place."""
+    return _django_db_helper
+
+
+def site_as_provisioned(pk: int) -> Site:
+    """The site as ``provision_subsite`` returns it: profile, organisation and specific home page at hand."""
+    site = Site.objects.select_related("profile__organisation").get(pk=pk)
+    site.root_page = Page.objects.get(pk=site.root_page_id).specific
+    return site
+
+
+def _provision_portal() -> int:
+    org = new_organisation("宣城市宣州区人民政府", kind=OrganisationKind.PORTAL)
+    return new_site("www.example.gov.cn", SiteType.PORTAL, name="宣州区人民政府", organisation=org).pk
+
+
+def _provision_township() -> int:
+    return new_site("shuiyang.example.gov.cn", SiteType.TOWNSHIP, name="水阳镇人民政府").pk
+
+
+def _provision_department() -> int:
+    return new_site("jyj.example.gov.cn", SiteType.DEPARTMENT, name="宣州区教育局").pk
 
 
 @pytest.fixture
-def department(portal, make_site):
-    return make_site("jyj.example.gov.cn", SiteType.DEPARTMENT, name="宣州区教育局")
+@shared_layer(_provision_portal)
+def portal(make_organisation, make_site, request):
+    return site_as_provisioned(layer_value(request, _provision_portal))
+
+
+@pytest.fixture
+@shared_layer(_provision_township)
+def township(portal, make_site, request):
+    return site_as_provisioned(layer_value(request, _provision_township))
+
+
+@pytest.fixture
+@shared_layer(_provision_department)
+def department(portal, make_site, request):
+    return site_as_provisioned(layer_value(request, _provision_department))
 
 
 def column_of(site, slug_path: str) -> ColumnPage:

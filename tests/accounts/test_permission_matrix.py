@@ -14,7 +14,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.permissions import policy_registry
 
-from tests.conftest import column_of, publish_article
+from cms.content.models import ArticlePage
+from tests.conftest import column_of, layer_value, new_site, publish_article, shared_layer, site_as_provisioned
 
 image_policy = policy_registry.get_by_type(get_image_model())
 OWN, ALL, NONE = "own", "all", "none"
@@ -45,14 +46,25 @@ MATRIX: dict[str, tuple[str, ...]] = {
 }
 
 
+def _build_cluster() -> dict[str, tuple[int, int]]:
+    a = new_site("jyj.example.gov.cn", name="宣州区教育局")
+    b = new_site("wjw.example.gov.cn", name="宣州区卫生健康委员会")
+    return {
+        key: (site.pk, publish_article(column_of(site, "gzdt"), f"{site.site_name}工作动态").pk)
+        for key, site in (("A", a), ("B", b))
+    }
+
+
 @pytest.fixture
-def cluster(portal, make_site):
-    a = make_site("jyj.example.gov.cn", name="宣州区教育局")
-    b = make_site("wjw.example.gov.cn", name="宣州区卫生健康委员会")
-    for site in (a, b):
-        site.article = publish_article(column_of(site, "gzdt"), f"{site.site_name}工作动态")
+@shared_layer(_build_cluster)  # built once for the matrix; each test rolls back what it changes
+def cluster(portal, make_site, request):
+    sites = {}
+    for key, (site_pk, article_pk) in layer_value(request, _build_cluster).items():
+        site = site_as_provisioned(site_pk)
+        site.article = ArticlePage.objects.get(pk=article_pk)
         site.portal_column = column_of(portal, "ywdt/bmdt")  # 部门动态: where departments submit (信息报送)
-    return {"A": a, "B": b}
+        sites[key] = site
+    return sites
 
 
 @pytest.fixture

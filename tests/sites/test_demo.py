@@ -12,11 +12,17 @@ from cms.content.models import ArticlePage
 from cms.syndication.models import PushRecord
 from demo.loader import DEMO_SITES, load_articles
 from sites.models import SiteType
+from tests.conftest import layer_value, shared_layer
+
+
+def _load_demo() -> None:
+    call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
+@shared_layer(_load_demo)  # loaded once for the tests here, each rolling back what it changes
+def demo(db, request):
+    layer_value(request, _load_demo)
 
 
 class TestLoadDemo:
