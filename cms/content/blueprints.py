@@ -84,6 +84,12 @@ DISCLOSURE_PAGES = (
     ColumnSpec("政府信息公开目录", "xxgkml", Disclosure, page=CATALOGUE),
     ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
 )
+# Columns most site types share, under the same slugs (inspection reports compare them).
+WORK_NEWS = ColumnSpec("工作动态", "gzdt", News)
+NOTICES = ColumnSpec("通知公告", "tzgg", Notice)
+POLICIES = ColumnSpec("政策文件", "zcwj", Policy)
+SERVICES = ColumnSpec("办事服务", "bsfw", Service)
+GOVERNMENT_DISCLOSURE = ColumnSpec("政府信息公开", "zfxxgk", Disclosure, DISCLOSURE_PAGES)
 
 PORTAL = Blueprint(
     SiteType.PORTAL,
@@ -98,16 +104,11 @@ PORTAL = Blueprint(
                 ColumnSpec("乡镇动态", "xzdt", News),
             ),
         ),
-        ColumnSpec("通知公告", "tzgg", Notice),
-        ColumnSpec(
-            "政府信息公开",
-            "zfxxgk",
-            Disclosure,
-            DISCLOSURE_PAGES,
-        ),
-        ColumnSpec("政策文件", "zcwj", Policy),
+        NOTICES,
+        GOVERNMENT_DISCLOSURE,
+        POLICIES,
         ColumnSpec("政策解读", "zcjd", Policy),
-        ColumnSpec("办事服务", "bsfw", Service),
+        SERVICES,
         ColumnSpec("互动交流", "hdjl", Interaction),
     ),
 )
@@ -116,15 +117,10 @@ TOWNSHIP = Blueprint(
     SiteType.TOWNSHIP,
     (
         ColumnSpec("乡镇概况", "xzgk", Special),
-        ColumnSpec("工作动态", "gzdt", News),
-        ColumnSpec("通知公告", "tzgg", Notice),
-        ColumnSpec(
-            "政府信息公开",
-            "zfxxgk",
-            Disclosure,
-            DISCLOSURE_PAGES,
-        ),
-        ColumnSpec("办事服务", "bsfw", Service),
+        WORK_NEWS,
+        NOTICES,
+        GOVERNMENT_DISCLOSURE,
+        SERVICES,
     ),
 )
 
@@ -132,15 +128,10 @@ DEPARTMENT = Blueprint(
     SiteType.DEPARTMENT,
     (
         ColumnSpec("部门概况", "bmgk", Special),
-        ColumnSpec("工作动态", "gzdt", News),
-        ColumnSpec("通知公告", "tzgg", Notice),
-        ColumnSpec("政策文件", "zcwj", Policy),
-        ColumnSpec(
-            "信息公开",
-            "xxgk",
-            Disclosure,
-            DISCLOSURE_PAGES,
-        ),
+        WORK_NEWS,
+        NOTICES,
+        POLICIES,
+        ColumnSpec("信息公开", "xxgk", Disclosure, DISCLOSURE_PAGES),
     ),
 )
 
