@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from wagtail.models import Page, PageViewRestriction, get_page_models
 
+from core import wagtail_internals
 from core.cache import Scope, generation
 
 ROUTE_ATTRIBUTE = "_served_page_ancestors"
@@ -57,7 +58,7 @@ def route_below_home(home: Page, request: HttpRequest, components: list[str]):
         last = index == len(components) - 1
         if last or model.route is not Page.route:
             page = _load_specific(child, model)
-            page._cached_parent_obj = parent  # as Wagtail's route does
+            wagtail_internals.set_known_parent(page, parent)  # as Wagtail's route does
             setattr(request, ROUTE_ATTRIBUTE, (page.pk, [home, *chain[:-1]]))
             return page.route(request, components[index + 1 :])
         parent = child

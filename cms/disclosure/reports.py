@@ -10,7 +10,7 @@ import django_filters
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -142,8 +142,8 @@ class TimelinessReportView(ReportView):
     page_title = "信息公开时效（条例第二十六条）"
     header_icon = "time"
     results_template_name = "wagtailadmin/reports/base_report_results.html"
-    index_url_name = "disclosure_timeliness_report"
-    index_results_url_name = "disclosure_timeliness_report_results"
+    index_url_name = "disclosure:timeliness_report"
+    index_results_url_name = "disclosure:timeliness_report_results"
     filterset_class = TimelinessReportFilterSet
     permission_policy = permission_policy
     permission_required = "view"
@@ -198,19 +198,8 @@ class TimelinessReportMenuItem(MenuItem):
 def register_timeliness_report_menu_item() -> MenuItem:
     return TimelinessReportMenuItem(
         "信息公开时效",
-        reverse("disclosure_timeliness_report"),
+        reverse("disclosure:timeliness_report"),
         name="disclosure-timeliness",
         icon_name="time",
         order=1300,
     )
-
-
-def register_timeliness_report_urls() -> list:
-    return [
-        path("reports/disclosure-timeliness/", TimelinessReportView.as_view(), name="disclosure_timeliness_report"),
-        path(
-            "reports/disclosure-timeliness/results/",
-            TimelinessReportView.as_view(results_only=True),
-            name="disclosure_timeliness_report_results",
-        ),
-    ]

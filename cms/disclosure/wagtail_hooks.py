@@ -50,7 +50,15 @@ def register_disclosure_viewsets():
 
 
 # 信息公开时效 report (《政府信息公开条例》 Art. 26), under Wagtail's "Reports" menu.
-from .reports import register_timeliness_report_menu_item, register_timeliness_report_urls  # noqa: E402
+from .reports import register_timeliness_report_menu_item  # noqa: E402
 
 hooks.register("register_reports_menu_item", register_timeliness_report_menu_item)
-hooks.register("register_admin_urls", register_timeliness_report_urls)
+
+
+@hooks.register("register_admin_urls")
+def register_disclosure_urls():
+    from django.urls import include, path
+
+    from . import urls
+
+    return [path("disclosure/", include((urls.urlpatterns, urls.app_name), namespace="disclosure"))]

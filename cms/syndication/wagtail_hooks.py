@@ -89,18 +89,9 @@ def page_listing_actions(page, user, next_url=None):
 def register_syndication_urls():
     from django.urls import include, path
 
-    from . import views
+    from . import urls
 
-    urls = [
-        path("push/<int:page_id>/", views.push_view, name="push"),
-        path("takedown/<int:page_id>/", views.takedown_view, name="takedown"),
-        path("restore/<int:takedown_id>/", views.restore_view, name="restore"),
-        path("inbox/", views.inbox_view, name="inbox"),
-        path("records/", views.records_view, name="records"),
-        path("find/", views.finder_view, name="finder"),
-        path("stats/", views.stats_view, name="stats"),
-    ]
-    return [path("syndication/", include((urls, "syndication"), namespace="syndication"))]
+    return [path("syndication/", include((urls.urlpatterns, urls.app_name), namespace="syndication"))]
 
 
 class InfoCenterMenuItem(MenuItem):
@@ -120,7 +111,7 @@ def register_syndication_menu():
             InfoCenterMenuItem("信息报送统计", reverse_lazy("syndication:stats"), icon_name="table", order=400),
         ]
     )
-    return SubmenuMenuItem("推送与下架", menu, icon_name="redirect", order=160)
+    return SubmenuMenuItem("推送与下架", menu, icon_name="redirect", order=170)
 
 
 @hooks.register("after_close_site")

@@ -38,7 +38,7 @@ from sites.groups import site_group
 from ..conftest import column_of, publish_article
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REPORT_URL = reverse("disclosure_timeliness_report")
+REPORT_URL = reverse("disclosure:timeliness_report")
 NO_OVERRIDES: dict[date, bool] = {}
 
 
@@ -233,7 +233,7 @@ class TestReport:
         response = client.get(REPORT_URL)
         assert response.status_code == 302
         assert response["Location"] == reverse("wagtailadmin_home")
-        assert client.get(reverse("disclosure_timeliness_report_results")).status_code == 302
+        assert client.get(reverse("disclosure:timeliness_report_results")).status_code == 302
         assert client.get(REPORT_URL, {"export": "csv"}).status_code == 302
 
     def test_the_menu_item_is_shown_to_the_info_center_only(self, superuser, info_center_member, site_editor):
@@ -269,7 +269,7 @@ class TestReport:
         assert [row.title for row in client.get(REPORT_URL, {"year": 2023}).context["object_list"]] == [
             "关于2023年秋季征兵的通告"
         ]
-        response = client.get(reverse("disclosure_timeliness_report_results"), {"year": 2024})
+        response = client.get(reverse("disclosure:timeliness_report_results"), {"year": 2024})
         assert response.status_code == 200 and "关于秋季森林防火的通知" in response.content.decode()
 
     def test_xlsx_export(self, client, superuser, township_items):

@@ -1,0 +1,16 @@
+"""The 推送与下架 admin views, under /admin/syndication/ (namespace ``syndication``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "syndication"
+urlpatterns = [
+    path("push/<int:page_id>/", views.push_view, name="push"),
+    path("takedown/<int:page_id>/", views.takedown_view, name="takedown"),
+    path("restore/<int:takedown_id>/", views.restore_view, name="restore"),
+    path("inbox/", views.inbox_view, name="inbox"),
+    path("records/", views.records_view, name="records"),
+    path("find/", views.finder_view, name="finder"),
+    path("stats/", views.stats_view, name="stats"),
+]
