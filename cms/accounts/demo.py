@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
-from .models import AccountProfile
+from .models import AccountProfile, InfoCenterRole
 from .roles import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN, ensure_info_center_roles, site_groups
 
 INFO_CENTER_DEMO = (("xxzx_sys", SYSTEM_ADMIN), ("xxzx_sec", SECURITY_ADMIN), ("xxzx_audit", AUDIT_ADMIN))
@@ -18,7 +18,7 @@ def load_demo_accounts(password: str) -> int:
     created = 0
     for username, group in INFO_CENTER_DEMO:
         if not User.objects.filter(username=username).exists():
-            user = User.objects.create_user(username, password=password, first_name=f"信息中心{group}")
+            user = User.objects.create_user(username, password=password, first_name=f"信息中心{InfoCenterRole(group).label}")
             user.groups.add(groups[group])
             created += 1
     # The demo's per-site accounts get their site, role and a responsible person.
