@@ -18,7 +18,9 @@ def load_demo_accounts(password: str) -> int:
     created = 0
     for username, group in INFO_CENTER_DEMO:
         if not User.objects.filter(username=username).exists():
-            user = User.objects.create_user(username, password=password, first_name=f"信息中心{InfoCenterRole(group).label}")
+            user = User.objects.create_user(
+                username, password=password, first_name=f"信息中心{InfoCenterRole(group).label}"
+            )
             user.groups.add(groups[group])
             created += 1
     # The demo's per-site accounts get their site, role and a responsible person.
