@@ -102,6 +102,7 @@ class SharedLayers:
 
     def __init__(self) -> None:
         self.layers: list[tuple[Callable, Any, transaction.Atomic]] = []
+        self.previous_test = ""  # named when the stack is found out of step: that test broke it
 
     def arrange(self, builds: list[Callable]) -> dict[Callable, Any]:
         self._check()
@@ -135,7 +136,8 @@ class SharedLayers:
         if len(blocks) != len(self.layers) or any(b is not a for b, (*_, a) in zip(blocks, self.layers, strict=False)):
             raise RuntimeError(
                 f"shared test layers out of step with the connection: {len(self.layers)} layers, "
-                f"{len(blocks)} open atomic blocks (a test left a transaction open or closed one it did not open)"
+                f"{len(blocks)} open atomic blocks (a test left a transaction open or closed one it did not open;"
+                f" the test before this one was {self.previous_test or 'none'})"
             )
 
 
@@ -183,10 +185,13 @@ def _layers_in_setup_order(request) -> list[Callable]:
 def _shared_layers(request, _shared_stack, django_db_blocker) -> dict[Callable, Any]:
     """Lay out the shared layers this test requests (build -> its value), before its own transaction."""
     with django_db_blocker.unblock():
-        if _is_transactional(request):
-            _shared_stack.cut(0)
-            return {}
-        return _shared_stack.arrange(_layers_in_setup_order(request))
+        try:
+            if _is_transactional(request):
+                _shared_stack.cut(0)
+                return {}
+            return _shared_stack.arrange(_layers_in_setup_order(request))
+        finally:
+            _shared_stack.previous_test = request.node.nodeid
 
 
 @pytest.fixture

@@ -21,7 +21,13 @@ def _seeded(seeded_transactional_db):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_shared_stack, django_db_blocker):
+    # Starting Playwright's sync API gives this thread a new context, and Django's
+    # connection lives in a context-local: the shared test layers' savepoints must be
+    # rolled back first, on the connection that opened them (browser tests, being
+    # transactional, need none of them).
+    with django_db_blocker.unblock():
+        _shared_stack.cut(0)
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install chromium).")
