@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page, get_page_models
+from wagtail.signals import page_published
 
 from .selectors import active_takedown_page_ids
 
@@ -15,13 +17,10 @@ def keep_held_alias_offline(sender, instance, alias: bool = False, **kwargs) -> 
 
 
 def connect() -> None:
-    from django.apps import apps
-    from wagtail.models import Page
-    from wagtail.signals import page_published
-
-    # One connection per concrete page model: the sender filter Wagtail's page signals allow.
-    for model in apps.get_models():
-        if issubclass(model, Page) and model is not Page:
+    # One connection per concrete page model (Wagtail's registry, as the other apps' handlers):
+    # the sender filter Wagtail's page signals allow.
+    for model in get_page_models():
+        if model is not Page:
             page_published.connect(
                 keep_held_alias_offline, sender=model, dispatch_uid=f"syndication-held-alias-{model._meta.label}"
             )
