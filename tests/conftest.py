@@ -258,15 +258,9 @@ def publish_article(column: ColumnPage, title: str, when=None, **fields) -> Arti
     return page
 
 
-@pytest.fixture
-def seeded_transactional_db(transactional_db):
-    """A transactional database with what the migrations seed.
-
-    Django flushes the database after each transactional test, taking the rows
-    the migrations made (Wagtail's root page, root collection and locale, the
-    national topics, the 信息中心 group) with it. Recreate them as those
-    migrations do, so transactional tests see what a fresh install has.
-    """
+def seed_fresh_install() -> None:
+    """Recreate what the migrations seed (Wagtail's root page, root collection and locale,
+    the national topics, the 信息中心 group), as those migrations do; a flush takes them."""
     import importlib
 
     from django.apps import apps
@@ -282,6 +276,13 @@ def seeded_transactional_db(transactional_db):
         Collection.add_root(name="Root")
     importlib.import_module("migrations.disclosure.0002_seed_national_topics").seed(apps, None)
     ensure_info_center_group()
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A transactional database with what the migrations seed: Django flushes the database
+    after each transactional test, and transactional tests must see what a fresh install has."""
+    seed_fresh_install()
 
 
 @pytest.fixture

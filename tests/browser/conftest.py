@@ -6,6 +6,11 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from tests.conftest import seed_fresh_install
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -18,6 +23,64 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _seeded(seeded_transactional_db):
     """The live server needs committed data: every browser test is transactional."""
+
+
+DEMO_PASSWORD = "Demo-pass-2026"
+SNAPSHOT_SCHEMA = "browser_demo_snapshot"
+
+
+def _demo_tables() -> list[str]:
+    return connection.introspection.django_table_names(only_existing=True, include_views=False)
+
+
+def _restore_demo_snapshot() -> None:
+    """Put the committed demo back as the snapshot holds it: every table emptied and refilled
+    (foreign keys are checked at commit, so the order does not matter), sequences past the rows."""
+    from django.apps import apps
+
+    quote = connection.ops.quote_name
+    tables = _demo_tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY CASCADE")
+        for table in tables:
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {SNAPSHOT_SCHEMA}.{quote(table)}")
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(live_server, _shared_stack, django_db_blocker) -> bool:
+    """Load the demo cluster once per worker and keep a copy of its rows (PostgreSQL), so each
+    test that reads the demo gets it back in about a second instead of loading it again (30 s).
+    Built on an empty database — the state pytest-django keeps between transactional tests —
+    and left empty again. On SQLite each test loads the demo itself."""
+    if connection.vendor != "postgresql":
+        return False
+    port = live_server.url.rsplit(":", 1)[1]
+    with django_db_blocker.unblock():
+        _shared_stack.cut(0)
+        seed_fresh_install()
+        call_command("load_demo", "--password", DEMO_PASSWORD, "--port", port, verbosity=0)
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE; CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+            for table in _demo_tables():
+                cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
+        call_command("flush", interactive=False, verbosity=0)
+    yield True
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
+
+
+@pytest.fixture
+def demo(live_server, _demo_snapshot, seeded_transactional_db) -> str:
+    """The demo cluster (load_demo), committed for the live server; returns the server's port."""
+    port = live_server.url.rsplit(":", 1)[1]
+    if _demo_snapshot:
+        _restore_demo_snapshot()
+    else:
+        call_command("load_demo", "--password", DEMO_PASSWORD, "--port", port, verbosity=0)
+    return port
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +20,6 @@ PAGES = [
     ("jyj.localhost", "/xxgk/xxgkml/"),  # a department's catalogue
     ("localhost", "/no-such-page/"),  # 404
 ]
-
-
-@pytest.fixture
-def demo(live_server):
-    port = live_server.url.rsplit(":", 1)[1]
-    call_command("load_demo", "--password", "Demo-pass-2026", "--port", port, verbosity=0)
-    return port
 
 
 @pytest.fixture

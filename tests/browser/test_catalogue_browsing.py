@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 # The live server runs in another thread, so data must be committed.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,10 +22,6 @@ def port_of(live_server) -> str:
 
 def url(live_server, hostname: str, path: str) -> str:
     return f"http://{hostname}:{port_of(live_server)}{path}"
-
-
-def load_demo(live_server) -> None:
-    call_command("load_demo", "--password", "Demo-pass-2026", "--port", port_of(live_server), verbosity=0)
 
 
 def total(page) -> int:
@@ -55,8 +50,7 @@ def active_filters(page) -> list[str]:
     return [text.strip() for text in filters.get_by_role("listitem").all_inner_texts()]
 
 
-def test_citizen_narrows_the_catalogue_sorts_it_and_opens_an_item(live_server, page):
-    load_demo(live_server)
+def test_citizen_narrows_the_catalogue_sorts_it_and_opens_an_item(live_server, page, demo):
 
     page.goto(url(live_server, "localhost", CATALOGUE))
     assert page.locator("h1").inner_text() == "政府信息公开目录"
@@ -123,8 +117,7 @@ def test_citizen_narrows_the_catalogue_sorts_it_and_opens_an_item(live_server, p
     assert metadata.bounding_box()["y"] < page.locator(".article-body").bounding_box()["y"]
 
 
-def test_department_catalogue_lists_only_its_own_items(live_server, page):
-    load_demo(live_server)
+def test_department_catalogue_lists_only_its_own_items(live_server, page, demo):
 
     page.goto(url(live_server, "localhost", CATALOGUE))
     everything = total(page)

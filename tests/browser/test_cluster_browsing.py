@@ -17,12 +17,7 @@ def port_of(live_server) -> str:
     return live_server.url.rsplit(":", 1)[1]
 
 
-def load_demo(live_server) -> None:
-    call_command("load_demo", "--password", "Demo-pass-2026", "--port", port_of(live_server), verbosity=0)
-
-
-def test_portal_and_subsite_by_hostname_then_follow_a_link_to_an_article(live_server, page):
-    load_demo(live_server)
+def test_portal_and_subsite_by_hostname_then_follow_a_link_to_an_article(live_server, page, demo):
 
     page.goto(url(live_server, "localhost"))
     assert page.title() == "宣州区人民政府"
@@ -44,8 +39,7 @@ def test_portal_and_subsite_by_hostname_then_follow_a_link_to_an_article(live_se
     assert "shuiyang.localhost" in page.url
 
 
-def test_closed_subsite_shows_its_notice_in_the_browser(live_server, page):
-    load_demo(live_server)
+def test_closed_subsite_shows_its_notice_in_the_browser(live_server, page, demo):
     call_command("close_subsite", "liqiao.localhost", "--notice", "狸桥镇网站已整合至区政府门户网站。")
 
     response = page.goto(url(live_server, "liqiao.localhost", "/gzdt/"))

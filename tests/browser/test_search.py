@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from .test_accessibility import axe, violations  # noqa: F401  (axe is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    port = live_server.url.rsplit(":", 1)[1]
-    # Publishing indexes each item after commit, as in production.
-    call_command("load_demo", "--password", "Demo-pass-2026", "--port", port, verbosity=0)
-    return port
 
 
 def test_search_from_the_header_box_then_narrow_by_a_facet(page, demo):
