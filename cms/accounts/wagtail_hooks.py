@@ -51,6 +51,7 @@ def register_account_actions(actions):
         ("accounts.disable", "停用账号"),
         ("accounts.enable", "启用账号"),
         ("accounts.reset_password", "重置密码"),
+        ("accounts.change_password", "修改密码"),
         ("accounts.unlock", "解除登录锁定"),
         ("accounts.move", "迁移账号"),
         ("accounts.enable_2fa", "启用两步验证"),

@@ -187,6 +187,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for exactly the 
 AXES_LOCKOUT_CALLABLE = "cms.accounts.security.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # our LoginEvent is the login history
 AXES_VERBOSE = False
+# No self-service reset by mailed link: passwords are reset by the info center
+# (cms.accounts.lifecycle.reset_password, audited); the login page says whom to ask.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
 AUDIT_LOG_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180")))

@@ -22,7 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.forms import get_document_form
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import Collection
+from wagtail.models import Collection, ModelLogEntry
 
 from cms.accounts.audit import purge_audit_log
 from cms.accounts.errors import AccountError
@@ -85,6 +85,65 @@ class TestPasswordPolicy:
         )
         assert response.status_code == 200 and "至少包含" in response.content.decode()
         assert AccountProfile.objects.get(user=user).must_change_password
+
+
+def password_entries(user) -> list[tuple[str, str]]:
+    """(action, actor) of the audit entries about ``user``'s password, oldest first."""
+    entries = ModelLogEntry.objects.filter(
+        object_id=str(user.pk), action__in=("accounts.change_password", "accounts.reset_password")
+    ).order_by("timestamp", "pk")
+    return [(e.action, e.user.username if e.user else "") for e in entries]
+
+
+class TestNoSelfServiceReset:
+    """Passwords are reset only by the info center (accounts.reset_password), never by a mailed link."""
+
+    def test_the_reset_pages_answer_404_and_mail_nothing(self, department, make_account, client, mailoutbox):
+        user = make_account(department)
+        user.email = "unit@example.gov.cn"
+        user.save()
+        assert client.get("/admin/password_reset/").status_code == 404
+        assert client.post("/admin/password_reset/", {"email": "unit@example.gov.cn"}).status_code == 404
+        assert mailoutbox == []
+
+    def test_the_login_page_sends_forgotten_passwords_to_the_info_center(self, db, client):
+        page = client.get(reverse("wagtailadmin_login")).content.decode()
+        assert "password_reset" not in page
+        assert "忘记密码请联系区信息中心安全管理员重置" in page
+
+
+class TestPasswordChangesAreAudited:
+    NEW = "Changed-pass-2026#"
+
+    def test_changing_ones_own_password_in_the_admin(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        form = {"old_password": PASSWORD, "new_password1": self.NEW, "new_password2": self.NEW}
+        assert client.post(reverse("accounts:change_password"), form).status_code == 302
+        assert password_entries(user)[-1] == ("accounts.change_password", user.username)
+
+    def test_changing_it_in_wagtails_account_settings(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        form = {f"password-{k}": v for k, v in (("old_password", PASSWORD), ("new_password1", self.NEW),
+                                                 ("new_password2", self.NEW))}  # fmt: skip
+        form.update({"name_email-email": "unit@example.gov.cn", "name_email-first_name": "李",
+                     "name_email-last_name": "四", "locale-preferred_language": "zh-hans",
+                     "locale-current_time_zone": "", "theme-theme": "system",
+                     "theme-density": "default", "theme-contrast": "system"})  # fmt: skip
+        assert client.post(reverse("wagtailadmin_account"), form).status_code == 302
+        user.refresh_from_db()
+        assert user.check_password(self.NEW)
+        assert password_entries(user)[-1] == ("accounts.change_password", user.username)
+
+    def test_a_reset_by_the_info_center(self, department, make_account, make_info_center_user, client):
+        user = make_account(department)
+        client.force_login(make_info_center_user("安全管理员", username="secadmin"))
+        client.post(reverse("accounts:reset", args=[user.pk]))
+        assert password_entries(user)[-2:] == [
+            ("accounts.change_password", "secadmin"),
+            ("accounts.reset_password", "secadmin"),
+        ]
 
 
 def fail_login(client, username: str, times: int) -> None:
