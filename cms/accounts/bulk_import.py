@@ -7,7 +7,8 @@ from typing import IO
 
 from django.db import transaction
 
-from .lifecycle import AccountRequest, create_validated, validate_account_request
+from .errors import AccountError
+from .lifecycle import AccountRequest, check_may_manage, create_validated, validate_account_request
 
 BULK_COLUMNS = ("用户名", "站点", "角色", "责任人", "电话", "邮箱")
 BULK_FIELDS = ("username", "site", "role", "responsible_name", "responsible_phone", "email")
@@ -29,6 +30,11 @@ def bulk_create_accounts(source: str | IO, *, actor=None) -> BulkResult:
     from openpyxl import load_workbook
 
     result = BulkResult()
+    try:
+        check_may_manage(actor)
+    except AccountError as error:
+        result.errors.append((0, error.messages[0]))
+        return result
     try:
         sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX

@@ -3,6 +3,13 @@
 Called alike by the admin views, the bulk import, the commands and the tests. Each
 validates first and writes in one transaction, so a refused call leaves everything
 as it was; every change goes to Wagtail's audit log (``accounts.*`` actions).
+
+三员分立 (``check_may_manage``, asked by every action): holders of
+``accounts.manage_accounts`` (安全管理员) manage unit accounts; an account in any
+info-center group is managed only by a superuser (the installer), so no info-center
+role can take over another's account — the 安全管理员 cannot reset the 审计管理员's
+password and read the audit trail as them. ``actor=None`` is the system itself
+(a command or shell on the server), which already holds the database.
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from wagtail.log_actions import log
 from wagtail.models import Site
 
 from .errors import AccountError
 from .models import AccountProfile, AccountRole
 from .passwords import generate_password
-from .roles import site_groups, site_role_group
+from .roles import MANAGE_ACCOUNTS, site_groups, site_role_group
 
 User = get_user_model()
 
@@ -37,6 +45,33 @@ class AccountRequest:
     responsible_name: str
     responsible_phone: str
     email: str = ""
+
+
+def unit_accounts() -> QuerySet:
+    """Accounts neither superuser nor in any info-center group: what the 安全管理员 manages."""
+    return User.objects.filter(is_superuser=False).exclude(groups__info_center_role__isnull=False)
+
+
+def manageable_accounts(actor) -> QuerySet:
+    """The accounts ``actor`` may manage (the one statement of the rule): a superuser or the
+    system every account but superusers, the holder of ``accounts.manage_accounts`` unit accounts."""
+    if actor is None or actor.is_superuser:
+        return User.objects.filter(is_superuser=False)
+    if actor.has_perm(MANAGE_ACCOUNTS):
+        return unit_accounts()
+    return User.objects.none()
+
+
+def check_may_manage(actor, user=None) -> None:
+    """Refuse unless ``actor`` may manage accounts at all and, given ``user``, that account."""
+    if actor is not None and not actor.has_perm(MANAGE_ACCOUNTS):
+        raise AccountError("无权管理账号：需要信息中心安全管理员的权限。")
+    if user is None:
+        return
+    if user.is_superuser:
+        raise AccountError("超级管理员账号不能在此管理。")
+    if not manageable_accounts(actor).filter(pk=user.pk).exists():
+        raise AccountError(f"账号“{user.username}”属于信息中心角色，只能由超级管理员（系统安装方）管理。")
 
 
 def resolve_site(value: Site | str) -> Site | None:
@@ -79,6 +114,7 @@ def validate_account_request(request: AccountRequest, *, taken: set[str] = froze
 
 def create_account(request: AccountRequest, *, actor=None) -> tuple[Any, str]:
     """Create a unit's account in its site's role group; returns the user and its one-time password."""
+    check_may_manage(actor)
     errors = validate_account_request(request)
     if errors:
         raise AccountError(errors)
@@ -108,10 +144,7 @@ def create_validated(request: AccountRequest, actor) -> tuple[Any, str]:
 @transaction.atomic
 def set_account_active(user, active: bool, *, actor=None) -> None:
     """停用 / 启用. A disabled account cannot log in and its open sessions end on their next request."""
-    if user.is_superuser:
-        raise AccountError("超级管理员账号不能在此停用或启用。")
-    if actor is not None and actor.pk == user.pk:
-        raise AccountError("不能停用自己的账号。")
+    check_may_manage(actor, user)  # also keeps anyone from disabling their own (info-center) account
     if user.is_active == active:
         raise AccountError(f"账号“{user.username}”已经是{'启用' if active else '停用'}状态。")
     user.is_active = active
@@ -122,8 +155,7 @@ def set_account_active(user, active: bool, *, actor=None) -> None:
 @transaction.atomic
 def reset_password(user, *, actor=None) -> str:
     """A new one-time password (shown once); the account must change it at next login. Also unlocks."""
-    if user.is_superuser:
-        raise AccountError("超级管理员的密码不能在此重置。")
+    check_may_manage(actor, user)
     password = generate_password()
     user.set_password(password)
     user.save()  # records the history (PasswordHistoryValidator.password_changed)
@@ -136,6 +168,7 @@ def reset_password(user, *, actor=None) -> str:
 @transaction.atomic
 def unlock_account(user, *, actor=None) -> int:
     """Lift a login lockout before its cool-off ends; returns how many failures were cleared."""
+    check_may_manage(actor, user)
     cleared = axes_reset(username=user.username)
     log(instance=user, action="accounts.unlock", user=actor, data={"cleared": cleared})
     return cleared
@@ -144,6 +177,7 @@ def unlock_account(user, *, actor=None) -> int:
 @transaction.atomic
 def move_account(user, site: Site | str, *, actor=None) -> None:
     """Move an account to another site, keeping its role: it leaves every group of the old site."""
+    check_may_manage(actor, user)
     target = resolve_site(site)
     if target is None:
         raise AccountError(f"站点“{site}”不存在。")

@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from wagtail.log_actions import log
 
 CLASSES = (
     ("大写字母", lambda c: c in string.ascii_uppercase),
@@ -82,9 +83,13 @@ def generate_password(length: int = 14) -> str:
 
 
 def record_password_change(user, *, keep: int = 5) -> None:
-    """Remember the new hash (the last ``keep`` are refused) and restart the expiry clock."""
+    """Remember the new hash (the last ``keep`` are refused), restart the expiry clock and
+    audit the change. Django calls this for every saved password change, whatever the entry
+    point (修改密码, Wagtail's account settings or user admin, a reset, a shell): the actor is
+    the admin request's user (Wagtail's log context), none in a shell."""
     from .models import AccountProfile, PasswordHistory
 
+    log(instance=user, action="accounts.change_password")
     PasswordHistory.objects.create(user=user, password=user.password)
     stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
     PasswordHistory.objects.filter(pk__in=list(stale)).delete()

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Substr
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
+from .lifecycle import check_may_manage, manageable_accounts, unit_accounts
 from .models import LoginEvent
 from .passwords import days_ago
 
@@ -18,10 +19,12 @@ User = get_user_model()
 
 def dormant_accounts(days: int | None = None):
     """Active unit accounts with no login for ``days`` (DORMANT_ACCOUNT_DAYS); never-used
-    accounts count from their creation. One query, whatever the number of sites."""
+    accounts count from their creation; info-center accounts are not the 安全管理员's to
+    disable. One query, whatever the number of sites."""
     cutoff = days_ago(days if days is not None else settings.DORMANT_ACCOUNT_DAYS)
     return (
-        User.objects.filter(is_active=True, is_superuser=False)
+        unit_accounts()
+        .filter(is_active=True)
         .annotate(last_seen=Coalesce("last_login", "date_joined"))
         .filter(last_seen__lt=cutoff)
         .select_related("account__site")
@@ -32,6 +35,7 @@ def dormant_accounts(days: int | None = None):
 @transaction.atomic
 def disable_dormant_accounts(days: int | None = None, *, actor=None) -> list[str]:
     """一键停用: disable every dormant account; returns their usernames."""
+    check_may_manage(actor)
     users = list(dormant_accounts(days).select_for_update(of=("self",)))
     User.objects.filter(pk__in=[u.pk for u in users]).update(is_active=False)
     for user in users:
@@ -43,8 +47,9 @@ def login_history(user, limit: int = 100):
     return LoginEvent.objects.filter(Q(user=user) | Q(user=None, username=user.username))[:limit]
 
 
-def accounts_list(site: Site | None = None):
-    users = User.objects.filter(is_superuser=False).select_related("account__site").order_by("username")
+def accounts_list(actor, site: Site | None = None):
+    """The accounts ``actor`` may manage (of one site): for the 安全管理员, unit accounts."""
+    users = manageable_accounts(actor).select_related("account__site").order_by("username")
     return users.filter(account__site=site) if site is not None else users
 
 

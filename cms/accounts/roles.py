@@ -34,6 +34,8 @@ AUDIT_ADMIN = InfoCenterRole.AUDIT_ADMIN
 INFO_CENTER_ROLE_KEYS: dict[str, str] = {label: key for key, label in InfoCenterRole.choices}
 
 TWO_FACTOR = "accounts.set_up_two_factor"
+MANAGE_ACCOUNTS = "accounts.manage_accounts"
+VIEW_AUDIT_LOG = "accounts.view_audit_log"
 WAGTAIL_WORKFLOW_ADMIN = tuple(
     f"wagtailcore.{a}_{m}" for m in ("workflow", "task") for a in ("add", "change", "delete")
 )
@@ -75,9 +77,9 @@ INFO_CENTER_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Cluster operations: everything 信息中心 holds plus every site's settings. No accounts, no audit trail.
     SYSTEM_ADMIN: (*INFO_CENTER_PERMISSIONS, "sites.change_siteappearance"),
     # Accounts and security policy: the scoped account views only; no pages, no audit trail.
-    SECURITY_ADMIN: ("wagtailadmin.access_admin", "accounts.manage_accounts", "sites.view_siteprofile", TWO_FACTOR),
+    SECURITY_ADMIN: ("wagtailadmin.access_admin", MANAGE_ACCOUNTS, "sites.view_siteprofile", TWO_FACTOR),
     # Reads and exports the audit trail; changes nothing. Nobody can edit or erase it from the admin.
-    AUDIT_ADMIN: ("wagtailadmin.access_admin", "accounts.view_audit_log", TWO_FACTOR),
+    AUDIT_ADMIN: ("wagtailadmin.access_admin", VIEW_AUDIT_LOG, TWO_FACTOR),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,10 +15,26 @@ def lockout_response(request: HttpRequest, credentials: dict | None = None, *arg
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     body = render_to_string(
         "accounts/locked_out.html",
-        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "ceiling": settings.LOGIN_FAILURE_CEILING, "minutes": minutes},
         request=request,
     )
     return HttpResponse(body, status=429)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address for the lockout and the login history (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``LOGIN_TRUSTED_PROXIES`` proxies it is the address the outermost one saw:
+    counted from the right of X-Forwarded-For, since a client can write anything to the
+    left of what the proxies append. Anything that is not an address falls back to REMOTE_ADDR."""
+    proxies = settings.LOGIN_TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies:
+        try:
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

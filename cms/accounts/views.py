@@ -36,19 +36,26 @@ from .forms import (
     MoveAccountForm,
     TokenForm,
 )
-from .lifecycle import AccountRequest, create_account, move_account, reset_password, set_account_active, unlock_account
+from .lifecycle import (
+    AccountRequest,
+    create_account,
+    manageable_accounts,
+    move_account,
+    reset_password,
+    set_account_active,
+    unlock_account,
+)
 from .passwords import password_change_required
 from .reports import accounts_list, cluster_overview, disable_dormant_accounts, dormant_accounts, login_history
+from .roles import MANAGE_ACCOUNTS, VIEW_AUDIT_LOG
 from .two_factor import confirm_totp, may_use_two_factor, start_totp_setup, verify_totp
 
 User = get_user_model()
-MANAGE = "accounts.manage_accounts"
-AUDIT = "accounts.view_audit_log"
 OVERVIEW = "sites.view_siteprofile"
 
 
 class Guarded:
-    permission = MANAGE
+    permission = MANAGE_ACCOUNTS
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):
@@ -99,7 +106,9 @@ class AccountIndexView(AccountsTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         site = Site.objects.filter(pk=self.request.GET.get("site") or None).first()
-        context.update(accounts=accounts_list(site), sites=Site.objects.order_by("site_name"), site=site)
+        context.update(
+            accounts=accounts_list(self.request.user, site), sites=Site.objects.order_by("site_name"), site=site
+        )
         return context
 
 
@@ -178,7 +187,8 @@ class LoginHistoryView(AccountsTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        account = get_object_or_404(User, pk=self.kwargs["pk"])
+        # Only the accounts one manages: the info center's own logins are for the 审计管理员.
+        account = get_object_or_404(manageable_accounts(self.request.user), pk=self.kwargs["pk"])
         context.update(account=account, events=login_history(account), page_subtitle=account.username)
         return context
 
@@ -238,7 +248,7 @@ class OverviewView(Guarded, WagtailAdminTemplateMixin, TemplateView):
 class AuditExportView(Guarded, WagtailAdminTemplateMixin, FormView):
     """审计管理员: download the audit trail as CSV (UTF-8 with BOM, opens in Excel)."""
 
-    permission = AUDIT
+    permission = VIEW_AUDIT_LOG
     form_class = AuditExportForm
     template_name = "wagtailadmin/generic/form.html"
     page_title = "导出审计日志"

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import urls, views
-from .roles import TWO_FACTOR, grant_site_admin_settings
+from .roles import MANAGE_ACCOUNTS, TWO_FACTOR, VIEW_AUDIT_LOG, grant_site_admin_settings
 
 # Main menu: Wagtail's 页面 100, 站群管理 150, 信息公开 160, 账号与安全 180, 图片 300 …
 MENU_ORDER = 180
@@ -28,9 +28,9 @@ class PermissionMenuItem(MenuItem):
 account_menu = Menu(
     items=[
         PermissionMenuItem("站群总览", "accounts:overview", views.OVERVIEW, icon_name="site", order=100),
-        PermissionMenuItem("单位账号", "accounts:index", views.MANAGE, icon_name="user", order=200),
-        PermissionMenuItem("长期未登录账号", "accounts:dormant", views.MANAGE, icon_name="time", order=300),
-        PermissionMenuItem("导出审计日志", "accounts:audit_export", views.AUDIT, icon_name="history", order=400),
+        PermissionMenuItem("单位账号", "accounts:index", MANAGE_ACCOUNTS, icon_name="user", order=200),
+        PermissionMenuItem("长期未登录账号", "accounts:dormant", MANAGE_ACCOUNTS, icon_name="time", order=300),
+        PermissionMenuItem("导出审计日志", "accounts:audit_export", VIEW_AUDIT_LOG, icon_name="history", order=400),
         PermissionMenuItem("两步验证", "accounts:2fa_setup", TWO_FACTOR, icon_name="key", order=450),
         PermissionMenuItem(
             "修改密码", "accounts:change_password", "wagtailadmin.access_admin", icon_name="key", order=500
@@ -51,6 +51,7 @@ def register_account_actions(actions):
         ("accounts.disable", "停用账号"),
         ("accounts.enable", "启用账号"),
         ("accounts.reset_password", "重置密码"),
+        ("accounts.change_password", "修改密码"),
         ("accounts.unlock", "解除登录锁定"),
         ("accounts.move", "迁移账号"),
         ("accounts.enable_2fa", "启用两步验证"),

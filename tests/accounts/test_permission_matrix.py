@@ -40,6 +40,12 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "manage_accounts": (NONE, NONE, NONE, NONE, NONE, ALL, NONE),
     "wagtail_user_admin": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
     "read_audit_log": (NONE, NONE, NONE, NONE, NONE, NONE, ALL),
+    # 三员分立: the 安全管理员 resets unit accounts; info-center accounts only a superuser manages.
+    "reset_unit_account": (NONE, NONE, NONE, NONE, NONE, ALL, NONE),
+    "reset_security_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    "disable_security_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    "reset_audit_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    "disable_audit_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
     # 一键推送 and 一键下架: what the unit may edit, i.e. its own site; the info center everywhere.
     "push": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "take_down": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
@@ -118,6 +124,8 @@ def allowed(action: str, user, site, client) -> bool:
         )
     if action == "read_audit_log":
         return _http_allowed(client, user, reverse("accounts:audit_export"))
+    if action.endswith("_account"):
+        return _account_action_allowed(action, user, site)
     if action in ("push", "take_down"):
         from django.core.exceptions import PermissionDenied
 
@@ -133,6 +141,30 @@ def allowed(action: str, user, site, client) -> bool:
             return False
         return True
     raise AssertionError(f"no check for action {action}")
+
+
+def _account_action_allowed(action: str, user, site) -> bool:
+    """The lifecycle action itself (where the rule lives) on a fresh target account."""
+    from django.contrib.auth import get_user_model
+
+    from cms.accounts.errors import AccountError
+    from cms.accounts.lifecycle import AccountRequest, create_account, reset_password, set_account_active
+    from cms.accounts.roles import AUDIT_ADMIN, SECURITY_ADMIN, info_center_group
+
+    verb, target_kind = action.removesuffix("_account").split("_", 1)
+    if target_kind == "unit":
+        target, _ = create_account(
+            AccountRequest(f"target{site.pk}", site, "editor", "张三", "0563-3021234"), actor=None
+        )
+    else:
+        target = get_user_model().objects.create_user(f"target{site.pk}")
+        role = {"security_admin": SECURITY_ADMIN, "audit_admin": AUDIT_ADMIN}[target_kind]
+        target.groups.add(info_center_group(role))
+    try:
+        reset_password(target, actor=user) if verb == "reset" else set_account_active(target, False, actor=user)
+    except AccountError:
+        return False
+    return True
 
 
 CASES = [

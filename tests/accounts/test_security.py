@@ -22,7 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.forms import get_document_form
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import Collection
+from wagtail.models import Collection, ModelLogEntry
 
 from cms.accounts.audit import purge_audit_log
 from cms.accounts.errors import AccountError
@@ -87,40 +87,149 @@ class TestPasswordPolicy:
         assert AccountProfile.objects.get(user=user).must_change_password
 
 
-def fail_login(client, username: str, times: int) -> None:
+def password_entries(user) -> list[tuple[str, str]]:
+    """(action, actor) of the audit entries about ``user``'s password, oldest first."""
+    entries = ModelLogEntry.objects.filter(
+        object_id=str(user.pk), action__in=("accounts.change_password", "accounts.reset_password")
+    ).order_by("timestamp", "pk")
+    return [(e.action, e.user.username if e.user else "") for e in entries]
+
+
+class TestNoSelfServiceReset:
+    """Passwords are reset only by the info center (accounts.reset_password), never by a mailed link."""
+
+    def test_the_reset_pages_answer_404_and_mail_nothing(self, department, make_account, client, mailoutbox):
+        user = make_account(department)
+        user.email = "unit@example.gov.cn"
+        user.save()
+        assert client.get("/admin/password_reset/").status_code == 404
+        assert client.post("/admin/password_reset/", {"email": "unit@example.gov.cn"}).status_code == 404
+        assert mailoutbox == []
+
+    def test_the_login_page_sends_forgotten_passwords_to_the_info_center(self, db, client):
+        page = client.get(reverse("wagtailadmin_login")).content.decode()
+        assert "password_reset" not in page
+        assert "忘记密码请联系区信息中心安全管理员重置" in page
+
+
+class TestPasswordChangesAreAudited:
+    NEW = "Changed-pass-2026#"
+
+    def test_changing_ones_own_password_in_the_admin(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        form = {"old_password": PASSWORD, "new_password1": self.NEW, "new_password2": self.NEW}
+        assert client.post(reverse("accounts:change_password"), form).status_code == 302
+        assert password_entries(user)[-1] == ("accounts.change_password", user.username)
+
+    def test_changing_it_in_wagtails_account_settings(self, department, make_account, client):
+        user = make_account(department)
+        client.force_login(user)
+        form = {f"password-{k}": v for k, v in (("old_password", PASSWORD), ("new_password1", self.NEW),
+                                                 ("new_password2", self.NEW))}  # fmt: skip
+        form.update({"name_email-email": "unit@example.gov.cn", "name_email-first_name": "李",
+                     "name_email-last_name": "四", "locale-preferred_language": "zh-hans",
+                     "locale-current_time_zone": "", "theme-theme": "system",
+                     "theme-density": "default", "theme-contrast": "system"})  # fmt: skip
+        assert client.post(reverse("wagtailadmin_account"), form).status_code == 302
+        user.refresh_from_db()
+        assert user.check_password(self.NEW)
+        assert password_entries(user)[-1] == ("accounts.change_password", user.username)
+
+    def test_a_reset_by_the_info_center(self, department, make_account, make_info_center_user, client):
+        user = make_account(department)
+        client.force_login(make_info_center_user("安全管理员", username="secadmin"))
+        client.post(reverse("accounts:reset", args=[user.pk]))
+        assert password_entries(user)[-2:] == [
+            ("accounts.change_password", "secadmin"),
+            ("accounts.reset_password", "secadmin"),
+        ]
+
+
+ATTACKER = "10.0.0.9"
+
+
+def fail_login(client, username: str, times: int, address: str = ATTACKER) -> None:
     for _ in range(times):
-        client.post("/admin/login/", {"username": username, "password": "Wrong-pass-0000"}, REMOTE_ADDR="10.0.0.9")
+        client.post("/admin/login/", {"username": username, "password": "Wrong-pass-0000"}, REMOTE_ADDR=address)
+
+
+def log_in(client, username: str, address: str, **headers) -> int:
+    response = client.post(
+        "/admin/login/", {"username": username, "password": PASSWORD}, REMOTE_ADDR=address, **headers
+    )
+    client.post("/admin/logout/")
+    return response.status_code
 
 
 class TestLockout:
-    def test_five_failures_lock_the_account_for_15_minutes_with_a_chinese_message(
+    """Five failures lock the account *from that address*; nobody can lock anyone out from elsewhere."""
+
+    def test_five_failures_lock_the_address_for_15_minutes_with_a_chinese_message(
         self, department, make_account, client
     ):
         make_account(department, username="jyj_lock")
         fail_login(client, "jyj_lock", 4)
-        assert client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}).status_code == 302
-        client.post("/admin/logout/")
+        assert log_in(client, "jyj_lock", ATTACKER) == 302  # a success clears the failures
         fail_login(client, "jyj_lock", 5)
-        response = client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+        response = client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
         assert response.status_code == 429
-        assert "连续 5 次登录失败，已锁定 15 分钟" in response.content.decode()
+        assert "登录失败次数过多" in response.content.decode() and "15 分钟" in response.content.decode()
         # the cool-off passes
         AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
-        assert client.post("/admin/login/", {"username": "jyj_lock", "password": PASSWORD}).status_code == 302
+        assert log_in(client, "jyj_lock", ATTACKER) == 302
 
-    def test_the_security_admin_unlocks_before_the_cool_off(self, department, make_account, client):
+    def test_failures_from_one_address_do_not_lock_the_account_elsewhere(self, department, make_account, client):
+        make_account(department, username="jyj_target")
+        fail_login(client, "jyj_target", 5)  # someone trying to lock the unit out
+        assert log_in(client, "jyj_target", "10.9.9.9") == 302  # the unit's own office still logs in
+        assert log_in(client, "jyj_target", ATTACKER) == 429  # the attacker's address is locked
+
+    def test_the_superusers_account_cannot_be_locked_from_outside_either(self, superuser, client):
+        fail_login(client, "root", 5)
+        response = client.post("/admin/login/", {"username": "root", "password": "Secret-pass-2026"},
+                               REMOTE_ADDR="10.9.9.9")  # fmt: skip
+        assert response.status_code == 302
+
+    def test_a_ceiling_per_account_across_addresses_stops_a_spread_out_guessing(
+        self, department, make_account, client, settings
+    ):
+        make_account(department, username="jyj_spread")
+        ceiling = settings.LOGIN_FAILURE_CEILING
+        addresses = [f"10.1.0.{n}" for n in range(1, ceiling // settings.AXES_FAILURE_LIMIT + 1)]
+        for address in addresses[:-1]:
+            fail_login(client, "jyj_spread", settings.AXES_FAILURE_LIMIT, address)
+        assert log_in(client, "jyj_spread", "10.9.9.9") == 302  # below the ceiling: the office is unaffected
+        fail_login(client, "jyj_spread", settings.AXES_FAILURE_LIMIT, addresses[-1])
+        assert log_in(client, "jyj_spread", "10.9.9.9") == 429  # ceiling reached: locked everywhere
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+        assert log_in(client, "jyj_spread", "10.9.9.9") == 302
+
+    def test_the_security_admin_unlocks_before_the_cool_off(
+        self, department, make_account, make_info_center_user, client
+    ):
         user = make_account(department, username="jyj_lock2")
         fail_login(client, "jyj_lock2", 5)
-        assert client.post("/admin/login/", {"username": "jyj_lock2", "password": PASSWORD}).status_code == 429
-        assert unlock_account(user) == 1
-        assert client.post("/admin/login/", {"username": "jyj_lock2", "password": PASSWORD}).status_code == 302
+        assert log_in(client, "jyj_lock2", ATTACKER) == 429
+        assert unlock_account(user, actor=make_info_center_user("安全管理员")) == 1
+        assert log_in(client, "jyj_lock2", ATTACKER) == 302
 
     def test_other_accounts_from_the_same_office_address_are_not_locked(self, department, make_account, client):
         make_account(department, username="jyj_typo")
         make_account(department, username="jyj_fine")
         fail_login(client, "jyj_typo", 5)
-        response = client.post("/admin/login/", {"username": "jyj_fine", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
-        assert response.status_code == 302
+        assert log_in(client, "jyj_fine", ATTACKER) == 302
+
+    def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(self, department, make_account, client, settings):
+        settings.LOGIN_TRUSTED_PROXIES = 1
+        make_account(department, username="jyj_proxied")
+        proxy = "127.0.0.1"
+        for _ in range(5):  # the attacker varies the header it sends; the proxy appends its real address
+            client.post("/admin/login/", {"username": "jyj_proxied", "password": "Wrong-pass-0000"},
+                        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.{_}, {ATTACKER}")  # fmt: skip
+        assert log_in(client, "jyj_proxied", proxy, HTTP_X_FORWARDED_FOR=ATTACKER) == 429
+        assert log_in(client, "jyj_proxied", proxy, HTTP_X_FORWARDED_FOR="10.9.9.9") == 302
+        assert log_in(client, "jyj_proxied", proxy, HTTP_X_FORWARDED_FOR="not an address") == 302  # no 500
 
 
 class TestSessions:
