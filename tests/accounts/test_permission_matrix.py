@@ -36,6 +36,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "copy_page": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "alias_page": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "upload_to_collection": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
+    # /admin/api/main/documents/ lists what the choosers offer (cms/content/media.py).
+    "list_media_in_admin_api": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "change_site_settings": (NONE, NONE, NONE, OWN, ALL, NONE, NONE),
     "manage_accounts": (NONE, NONE, NONE, NONE, NONE, ALL, NONE),
     "wagtail_user_admin": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
@@ -107,6 +109,16 @@ def allowed(action: str, user, site, client) -> bool:
     if action == "upload_to_collection":
         collection = Collection.objects.get(name=site.site_name)
         return collection in image_policy.collections_user_has_permission_for(user, "add")
+    if action == "list_media_in_admin_api":
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document = get_document_model()(title="矩阵文件", collection=Collection.objects.get(name=site.site_name))
+        document.file.save("matrix.txt", ContentFile(b"matrix"), save=False)
+        document.save()
+        client.force_login(user)
+        response = client.get("/admin/api/main/documents/")
+        return response.status_code == 200 and document.pk in {item["id"] for item in response.json()["items"]}
     if action == "change_site_settings":
         url = reverse("wagtailsettings:edit", args=["sites", "siteappearance", site.pk])
         return _http_allowed(client, user, url)
@@ -135,8 +147,22 @@ def allowed(action: str, user, site, client) -> bool:
     raise AssertionError(f"no check for action {action}")
 
 
+# Cells the code does not meet yet, each with why; strict, so a fix shows up as a failure here.
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    (action, role): "Wagtail's wagtaildocs.0011 gave every admin group choose_document on the root collection,"
+    " and ensure_info_center_roles does not take it back (cms/accounts/roles.py)"
+    for action in ("list_media_in_admin_api",)
+    for role in ("security_admin", "audit_admin")
+}
+
 CASES = [
-    pytest.param(action, role, expected, id=f"{action}-{role}")
+    pytest.param(
+        action,
+        role,
+        expected,
+        id=f"{action}-{role}",
+        marks=[pytest.mark.xfail(reason=KNOWN_GAPS[action, role], strict=True)] if (action, role) in KNOWN_GAPS else [],
+    )
     for action, row in MATRIX.items()
     for role, expected in zip(ROLES, row, strict=True)
 ]
