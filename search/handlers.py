@@ -2,8 +2,8 @@
 
 Each one queues an index update (``search.tasks``: run after the transaction that
 queued it commits, or by a worker): publish, unpublish, move, delete, takedown and
-restore, a view restriction added or lifted; organisation and site names (the segmenter learns them) and a new or
-readdressed site.
+restore, a view restriction added or lifted; organisation and site names (the segmenter
+learns them) and a new or readdressed site.
 """
 
 from __future__ import annotations

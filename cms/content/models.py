@@ -59,10 +59,14 @@ class HomePage(PublishGuardMixin, ServingMixin, Page):
 
     def home_blocks(self) -> list[tuple[ColumnPage, int]]:
         """(column, how many items) for each block of the home page."""
-        shown = self.blocks.filter(column__in=publicly_listed(ColumnPage.objects.all())).select_related("column")
-        blocks = [(block.column, block.count) for block in shown]
-        if blocks:
-            return blocks
+        chosen = list(self.blocks.select_related("column"))
+        if chosen:
+            # Checked by id, not filtered in SQL: in a preview the blocks are the form's, in memory.
+            ids = [block.column_id for block in chosen]
+            listed = set(publicly_listed(ColumnPage.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+            blocks = [(block.column, block.count) for block in chosen if block.column_id in listed]
+            if blocks:
+                return blocks
         defaults = publicly_listed(ColumnPage.objects.child_of(self)).in_menu()
         defaults = defaults.filter(column_type__in=DEFAULT_HOME_TYPES)
         return [(column, DEFAULT_BLOCK_SIZE) for column in defaults[:MAX_DEFAULT_BLOCKS]]
