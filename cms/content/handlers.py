@@ -4,7 +4,9 @@ The cached list of view restrictions (``cms.content.serving``, ``cms.content.vis
 is retired after commit when a restriction changes, a page moves or is deleted (its
 restrictions go with it), or an alias is saved (an alias among a page's ancestors changes
 whose restrictions apply). A restriction change also retires what lists the page:
-rendered anonymous pages (``Scope.PAGES``) and the catalogue's counts (``Scope.CATALOGUE``).
+rendered anonymous pages (``Scope.PAGES``) and the catalogue's counts (``Scope.CATALOGUE``);
+so does a move, which may take the page under a restriction or out of one (``sites``
+retires ``PAGES`` on a move).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ def restriction_saved_or_deleted(sender, **kwargs) -> None:
     invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.PAGES, Scope.CATALOGUE)
 
 
+def page_moved(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.CATALOGUE)
+
+
 def page_saved(sender, instance: Page, **kwargs) -> None:
     if instance.alias_of_id:
         invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
@@ -41,5 +47,5 @@ def connect() -> None:
     for model in get_page_models():
         label = model._meta.label_lower
         # Both are sent with the page's specific class as sender.
-        post_page_move.connect(restrictions_changed, sender=model, dispatch_uid=f"content.page_moved.{label}")
+        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"content.page_moved.{label}")
         post_save.connect(page_saved, sender=model, dispatch_uid=f"content.page_saved.{label}")

@@ -88,3 +88,13 @@ def test_restricting_an_item_retires_the_cached_counts(client, department, items
     with django_capture_on_commit_callbacks(execute=True):
         restrict(items["public"])
     assert client.get(CATALOGUE, HTTP_HOST=department.hostname).context["total"] == 0
+
+
+def test_moving_an_item_into_a_restricted_column_retires_the_cached_counts(
+    client, department, items, django_capture_on_commit_callbacks
+):
+    assert client.get(CATALOGUE, HTTP_HOST=department.hostname).context["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        items["public"].move(column_of(department, "tzgg"), pos="last-child")
+    response = client.get(CATALOGUE, HTTP_HOST=department.hostname)
+    assert (response.context["total"], list(response.context["items"])) == (0, [])
