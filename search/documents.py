@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from wagtail.models import Page, Site
 
 from cms.content.models import ArticleAttachment, ArticlePage, ColumnPage
+from cms.content.visibility import publicly_listed
 from cms.disclosure.models import (
     AnnualReportPage,
     DisclosureInfoPage,
@@ -23,7 +24,6 @@ from cms.disclosure.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
-from cms.syndication.selectors import exclude_taken_down
 from core.text import plain_text
 from sites.models import SiteProfile
 
@@ -85,11 +85,10 @@ def content_type_of(page: Page) -> str:
 
 
 def indexable_pages(pages: QuerySet[Page] | None = None) -> QuerySet[Page]:
-    """Live public pages of the indexed types (home and catalogue pages have no text of their own),
-    without taken-down ones."""
+    """Pages of the indexed types (home and catalogue pages have no text of their own) the
+    public may find: live, under no view restriction, not taken down."""
     pages = Page.objects.all() if pages is None else pages
-    # A withdrawn page stays live at its URL with its notice, but is listed nowhere.
-    return exclude_taken_down(pages.live().public().type(*INDEXED_TYPES))
+    return publicly_listed(pages.type(*INDEXED_TYPES))
 
 
 def build_documents(pages: Iterable[Page]) -> Iterator[SearchDocument]:

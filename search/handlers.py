@@ -2,21 +2,21 @@
 
 Each one queues an index update (``search.tasks``: run after the transaction that
 queued it commits, or by a worker): publish, unpublish, move, delete, takedown and
-restore; organisation and site names (the segmenter learns them) and a new or
-readdressed site.
+restore, a view restriction added or lifted; organisation and site names (the segmenter
+learns them) and a new or readdressed site.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.syndication.models import Takedown
 from cms.syndication.signals import takedown_changed
 from sites.models import Organisation
 
-from .services import cluster_words_changed
+from .services import cluster_words_changed, restriction_reach
 from .tasks import remove_from_index, update_index, update_site_index
 
 
@@ -32,6 +32,11 @@ def page_moved(sender, instance: Page, **kwargs) -> None:
 
 def page_deleted(sender, instance: Page, **kwargs) -> None:
     remove_from_index.enqueue([instance.pk])
+
+
+def restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None:
+    # The restricted subtree (and aliases showing it) leaves the index or comes back.
+    update_index.enqueue(restriction_reach(instance.page_id))
 
 
 def taken_down_or_restored(sender, page_ids, **kwargs) -> None:
@@ -59,6 +64,8 @@ def connect() -> None:
         post_page_move.connect(page_moved, sender=model, dispatch_uid=f"search.moved.{label}")
     # Deleting a page of any type deletes its Page row: one sender sees every delete.
     post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
+    post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")
+    post_delete.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_deleted")
     # A withdrawn (撤销) page stays live but must leave the index, and a restored one
     # return to it. Until takedown goes through Wagtail's unpublish everywhere (so that
     # page_unpublished / page_published above see it), takedown_changed is what tells

@@ -10,8 +10,8 @@ from django.db.models import Q
 from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage
+from cms.content.visibility import publicly_listed
 from cms.disclosure.metadata import normalise_document_number
-from cms.disclosure.models import IndexNumber
 from core.cache import Scope, generation, invalidate_after_commit
 from sites.models import Organisation, SiteStatus
 
@@ -73,6 +73,15 @@ def index_site(site_id: int) -> int:
     return index_pages(Page.objects.descendant_of(site.root_page, inclusive=True).values_list("pk", flat=True))
 
 
+def restriction_reach(page_id: int) -> list[int]:
+    """What a view restriction on the page decides: the page, its descendants and their aliases."""
+    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+    if path is None:  # the page is being deleted: the delete removes its entries
+        return []
+    reached = Page.objects.filter(Q(path__startswith=path) | Q(alias_of__path__startswith=path))
+    return list(reached.values_list("pk", flat=True))
+
+
 def remove_pages(page_ids: Iterable[int]) -> None:
     page_ids = sorted(set(page_ids))
     if page_ids:
@@ -103,16 +112,17 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
 
 
 def exact_item(raw_query: str) -> Page | None:
-    """The live page a query names exactly by 索引号 or 发文字号 (any bracket form), if one."""
+    """The page the public may find that a query names exactly by 索引号 or 发文字号 (any bracket form), if one."""
     text = "".join(analysis.fold(raw_query).split()).upper()
     if not text or len(text) > 100:
         return None
-    number = IndexNumber.objects.filter(value__iexact=text, page__live=True).select_related("page").first()
-    if number is not None:
-        return number.page.specific
+    findable = publicly_listed(ArticlePage.objects.all())
+    numbered = findable.filter(index_number__value__iexact=text).first()
+    if numbered is not None:
+        return numbered
     document_number = normalise_document_number(raw_query.strip())
     if "〔" in document_number and document_number.endswith("号"):
-        matches = list(ArticlePage.objects.live().public().filter(document_number=document_number)[:2])
+        matches = list(findable.filter(document_number=document_number)[:2])
         if len(matches) == 1:
             return matches[0]
     return None

@@ -141,6 +141,12 @@ def ensure_info_center_roles() -> dict[str, Group]:
         group.permissions.set(permissions(wanted))
         if role == SYSTEM_ADMIN:
             _grant_whole_tree(group)
+        else:
+            # No pages or media at all: Wagtail's migrations hand every admin group
+            # choose rights on the root collection (wagtaildocs 0011), which would let
+            # the 安全管理员 and 审计管理员 list every site's files.
+            GroupPagePermission.objects.filter(group=group).delete()
+            GroupCollectionPermission.objects.filter(group=group).delete()
         groups[role] = group
     return groups
 

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.models import Site
 
-from cms.syndication.selectors import exclude_taken_down
 from core.text import plain_text
 
 from .models import ArticlePage, ColumnPage
+from .visibility import publicly_listed
 
 FEED_SIZE = 20
 DESCRIPTION_CHARS = 200
@@ -53,9 +53,9 @@ def site_name(site: Site) -> str:
 
 def site_items(site: Site) -> QuerySet[ArticlePage]:
     """Live, public items (any ArticlePage subclass) of one site, newest first."""
-    return exclude_taken_down(
-        ArticlePage.objects.descendant_of(site.root_page, inclusive=False).live().public()
-    ).order_by("-publication_date", "-pk")
+    return publicly_listed(ArticlePage.objects.descendant_of(site.root_page, inclusive=False)).order_by(
+        "-publication_date", "-pk"
+    )
 
 
 def live_column(site: Site, page_id: int) -> ColumnPage:
@@ -64,7 +64,7 @@ def live_column(site: Site, page_id: int) -> ColumnPage:
     Another site's column, a non-column page or a restricted column must not
     be reachable through this site's hostname.
     """
-    column = ColumnPage.objects.descendant_of(site.root_page).live().public().filter(pk=page_id).first()
+    column = publicly_listed(ColumnPage.objects.descendant_of(site.root_page)).filter(pk=page_id).first()
     if column is None:
         raise Http404("栏目不存在。")
     return column
@@ -122,7 +122,7 @@ class ItemsFeed(Feed):
         return f"{self.title(obj)}最新信息"
 
     def items(self, obj: FeedScope) -> list[ArticlePage]:
-        queryset = obj.column.items().public() if obj.column else site_items(obj.site)
+        queryset = obj.column.items() if obj.column else site_items(obj.site)
         items = list(queryset[:FEED_SIZE])
         for item in items:
             # Wagtail caches the site root paths on the request: no query per item.
@@ -171,13 +171,13 @@ class SitemapEntry:
 def sitemap_entries(request: HttpRequest, site: Site) -> Iterable[SitemapEntry]:
     """Every live, public page of the site, in tree order.
 
-    One query for the pages (plus one for view restrictions), whatever their
+    One query for the pages (view restrictions are cached), whatever their
     number: only the columns needed for the URL are loaded and no page is made
     specific. Page types that override ``get_sitemap_urls`` are therefore not
     consulted; none in this project does.
     """
     pages = (
-        exclude_taken_down(site.root_page.get_descendants(inclusive=True).live().public())
+        publicly_listed(site.root_page.get_descendants(inclusive=True))
         .order_by("path")
         .only("url_path", "last_published_at", "latest_revision_created_at")
     )

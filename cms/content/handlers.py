@@ -1,9 +1,12 @@
 """Every reaction of the content app to a change, connected once in ``ContentConfig.ready``.
 
-The cached list of view restrictions (``cms.content.serving``) is retired after
-commit when a restriction changes, a page moves or is deleted (its restrictions
-go with it), or an alias is saved (an alias among a page's ancestors changes
-whose restrictions apply).
+The cached list of view restrictions (``cms.content.serving``, ``cms.content.visibility``)
+is retired after commit when a restriction changes, a page moves or is deleted (its
+restrictions go with it), or an alias is saved (an alias among a page's ancestors changes
+whose restrictions apply). A restriction change also retires what lists the page:
+rendered anonymous pages (``Scope.PAGES``) and the catalogue's counts (``Scope.CATALOGUE``);
+so does a move, which may take the page under a restriction or out of one (``sites``
+retires ``PAGES`` on a move).
 """
 
 from __future__ import annotations
@@ -19,18 +22,30 @@ def restrictions_changed(sender, **kwargs) -> None:
     invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
 
 
+def restriction_saved_or_deleted(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.PAGES, Scope.CATALOGUE)
+
+
+def page_moved(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.CATALOGUE)
+
+
 def page_saved(sender, instance: Page, **kwargs) -> None:
     if instance.alias_of_id:
         invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
 
 
 def connect() -> None:
-    post_save.connect(restrictions_changed, sender=PageViewRestriction, dispatch_uid="content.restriction_saved")
-    post_delete.connect(restrictions_changed, sender=PageViewRestriction, dispatch_uid="content.restriction_deleted")
+    post_save.connect(
+        restriction_saved_or_deleted, sender=PageViewRestriction, dispatch_uid="content.restriction_saved"
+    )
+    post_delete.connect(
+        restriction_saved_or_deleted, sender=PageViewRestriction, dispatch_uid="content.restriction_deleted"
+    )
     # Deleting a page of any type deletes its Page row: one sender sees every delete.
     post_delete.connect(restrictions_changed, sender=Page, dispatch_uid="content.page_deleted")
     for model in get_page_models():
         label = model._meta.label_lower
         # Both are sent with the page's specific class as sender.
-        post_page_move.connect(restrictions_changed, sender=model, dispatch_uid=f"content.page_moved.{label}")
+        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"content.page_moved.{label}")
         post_save.connect(page_saved, sender=model, dispatch_uid=f"content.page_saved.{label}")

@@ -26,10 +26,10 @@ from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
-from cms.syndication.selectors import exclude_taken_down
 from core.publishing import PublishGuardMixin
 
 from .serving import ServingMixin, route_below_home
+from .visibility import publicly_listed
 
 # Editors get structure and links, not styling: government pages render through
 # shared templates, so colours, fonts and embeds are not theirs to choose.
@@ -59,10 +59,16 @@ class HomePage(PublishGuardMixin, ServingMixin, Page):
 
     def home_blocks(self) -> list[tuple[ColumnPage, int]]:
         """(column, how many items) for each block of the home page."""
-        blocks = [(block.column, block.count) for block in self.blocks.select_related("column") if block.column.live]
-        if blocks:
-            return blocks
-        defaults = ColumnPage.objects.child_of(self).live().in_menu().filter(column_type__in=DEFAULT_HOME_TYPES)
+        chosen = list(self.blocks.select_related("column"))
+        if chosen:
+            # Checked by id, not filtered in SQL: in a preview the blocks are the form's, in memory.
+            ids = [block.column_id for block in chosen]
+            listed = set(publicly_listed(ColumnPage.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+            blocks = [(block.column, block.count) for block in chosen if block.column_id in listed]
+            if blocks:
+                return blocks
+        defaults = publicly_listed(ColumnPage.objects.child_of(self)).in_menu()
+        defaults = defaults.filter(column_type__in=DEFAULT_HOME_TYPES)
         return [(column, DEFAULT_BLOCK_SIZE) for column in defaults[:MAX_DEFAULT_BLOCKS]]
 
     def get_context(self, request, *args, **kwargs):
@@ -73,7 +79,7 @@ class HomePage(PublishGuardMixin, ServingMixin, Page):
             (
                 column,
                 list(
-                    exclude_taken_down(ArticlePage.objects.descendant_of(column).live())
+                    publicly_listed(ArticlePage.objects.descendant_of(column))
                     .order_by("-publication_date")
                     .only(*LIST_FIELDS)[:count]
                 ),
@@ -162,8 +168,8 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         return DEFAULT_UPDATE_INTERVAL_DAYS.get(self.column_type)
 
     def items(self) -> models.QuerySet[ArticlePage]:
-        """Live items of this column, newest first."""
-        return exclude_taken_down(ArticlePage.objects.child_of(self).live()).order_by("-publication_date", "-pk")
+        """Items of this column the public may find, newest first."""
+        return publicly_listed(ArticlePage.objects.child_of(self)).order_by("-publication_date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -175,7 +181,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         except EmptyPage:
             items = paginator.page(paginator.num_pages)
         context["items"] = items
-        context["subcolumns"] = ColumnPage.objects.child_of(self).live()
+        context["subcolumns"] = publicly_listed(ColumnPage.objects.child_of(self))
         return context
 
 

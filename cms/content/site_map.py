@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Site
 
 from .models import ArticlePage
+from .visibility import publicly_listed
 
 
 def site_map(request: HttpRequest) -> TemplateResponse:
@@ -15,6 +16,6 @@ def site_map(request: HttpRequest) -> TemplateResponse:
     root = site.root_page if site else None
     entries = []
     if root is not None:
-        pages = root.get_descendants().live().public().not_type(ArticlePage).filter(depth__lte=root.depth + 2)
+        pages = publicly_listed(root.get_descendants()).not_type(ArticlePage).filter(depth__lte=root.depth + 2)
         entries = [(page, page.depth - root.depth) for page in pages.only("title", "url_path", "path", "depth")]
     return TemplateResponse(request, "sites/site_map.html", {"entries": entries, "root": root})

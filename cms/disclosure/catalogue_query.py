@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cms.content.models import ArticlePage
-from cms.syndication.selectors import exclude_taken_down
+from cms.content.visibility import publicly_listed
 from core.cache import Scope, generation
 from sites.models import Organisation, SiteType
 
@@ -109,10 +109,10 @@ def scope_organisation(request: HttpRequest) -> Organisation | None:
 
 
 def catalogue_items(organisation: Organisation | None) -> QuerySet[ArticlePage]:
-    """Every live catalogue item, of any article type, in scope."""
+    """Every catalogue item the public may find, of any article type, in scope."""
     # Every published catalogue item has an index number; saying so makes the join
     # an inner one, so PostgreSQL can walk the 索引号 index when sorting by it.
-    items = exclude_taken_down(ArticlePage.objects.live()).filter(in_catalogue=True, index_number__isnull=False)
+    items = publicly_listed(ArticlePage.objects.all()).filter(in_catalogue=True, index_number__isnull=False)
     return items.filter(issuing_organisation=organisation) if organisation else items
 
 
@@ -137,9 +137,10 @@ def filtered(items: QuerySet[ArticlePage], filters: CatalogueFilters) -> QuerySe
 
 def listing(items: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     """The columns the list shows, in one query."""
+    listed_interpretations = publicly_listed(InterpretationPage.objects.all())
     has_interpretation = Exists(
         InterpretationPage.interprets.through.objects.filter(
-            policydocumentpage_id=OuterRef("pk"), interpretationpage__live=True
+            policydocumentpage_id=OuterRef("pk"), interpretationpage__in=listed_interpretations
         )
     )
     return (

@@ -9,9 +9,11 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from cms.content.models import ARTICLE_BODY_FEATURES, ArticlePage
 from cms.content.serving import ServingMixin
+from cms.content.visibility import publicly_listed
 from core.publishing import PublishGuardMixin
 
 from . import index_numbers
@@ -145,6 +147,10 @@ class PolicyDocumentPage(ArticlePage):
     class Meta:
         verbose_name = "政策文件"
 
+    def listed_interpretations(self) -> PageQuerySet[InterpretationPage]:
+        """The interpretations of this policy the public may find (shown on its page)."""
+        return publicly_listed(InterpretationPage.objects.filter(interprets=self))
+
 
 class InterpretationPage(ArticlePage):
     """政策解读: explains one or more policy documents; shown on both pages."""
@@ -160,6 +166,11 @@ class InterpretationPage(ArticlePage):
 
     class Meta:
         verbose_name = "政策解读"
+
+    def listed_policies(self) -> PageQuerySet[PolicyDocumentPage]:
+        """The policies it interprets the public may find; read from the form's values, so previews show them too."""
+        chosen = [policy.pk for policy in self.interprets.all()]
+        return publicly_listed(PolicyDocumentPage.objects.filter(pk__in=chosen))
 
 
 class AnnualReportPage(ArticlePage):

@@ -232,6 +232,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10"))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.SafeDocumentForm"
+# Documents are served by Wagtail's view, which refuses a private collection's
+# (CollectionViewRestriction) to readers it does not admit; never straight from MEDIA_ROOT,
+# whatever the storage (cms/content/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "zh-hans"

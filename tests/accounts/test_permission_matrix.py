@@ -36,6 +36,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "copy_page": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "alias_page": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "upload_to_collection": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
+    # /admin/api/main/documents/ lists what the choosers offer (cms/content/media.py).
+    "list_media_in_admin_api": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     "change_site_settings": (NONE, NONE, NONE, OWN, ALL, NONE, NONE),
     "manage_accounts": (NONE, NONE, NONE, NONE, NONE, ALL, NONE),
     "wagtail_user_admin": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
@@ -113,6 +115,16 @@ def allowed(action: str, user, site, client) -> bool:
     if action == "upload_to_collection":
         collection = Collection.objects.get(name=site.site_name)
         return collection in image_policy.collections_user_has_permission_for(user, "add")
+    if action == "list_media_in_admin_api":
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document = get_document_model()(title="矩阵文件", collection=Collection.objects.get(name=site.site_name))
+        document.file.save("matrix.txt", ContentFile(b"matrix"), save=False)
+        document.save()
+        client.force_login(user)
+        response = client.get("/admin/api/main/documents/")
+        return response.status_code == 200 and document.pk in {item["id"] for item in response.json()["items"]}
     if action == "change_site_settings":
         url = reverse("wagtailsettings:edit", args=["sites", "siteappearance", site.pk])
         return _http_allowed(client, user, url)

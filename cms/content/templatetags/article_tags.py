@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cms.content.models import LIST_FIELDS, ArticlePage
-from cms.syndication.selectors import exclude_taken_down
+from cms.content.visibility import publicly_listed
 
 register = template.Library()
 
@@ -122,12 +122,12 @@ def _order_key(page: ArticlePage) -> tuple:
 def article_navigation(page: ArticlePage) -> ArticleNavigation:
     """上一篇/下一篇 and up to five related items of the same column: two queries.
 
-    Live siblings only (a column's items are the article pages directly under
+    Siblings the public may find only (a column's items are the article pages directly under
     it, whatever their ArticlePage subtype).
     """
     if page.pk is None or not page.path:  # preview of a page never saved
         return ArticleNavigation()
-    siblings = exclude_taken_down(ArticlePage.objects.sibling_of(page, inclusive=False).live())
+    siblings = publicly_listed(ArticlePage.objects.sibling_of(page, inclusive=False))
     date, pk = page.publication_date, page.pk
     newer = (
         siblings.filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=pk))

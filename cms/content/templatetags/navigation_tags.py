@@ -2,6 +2,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from cms.content.serving import ancestors_from_route
+from cms.content.visibility import publicly_listed
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def main_navigation(root: Page | None):
     """Top-level columns shown in menus: one query, whatever the size of the cluster."""
     if root is None:
         return Page.objects.none()
-    return Page.objects.child_of(root).live().in_menu()
+    return publicly_listed(Page.objects.child_of(root)).in_menu()
 
 
 @register.simple_tag(takes_context=True)
