@@ -9,11 +9,12 @@ learns them) and a new or readdressed site.
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.syndication.models import Takedown
 from cms.syndication.signals import takedown_changed
+from core.signals import connect_for_page_models
 from sites.models import Organisation
 
 from .services import cluster_words_changed, restriction_reach
@@ -56,12 +57,9 @@ def site_saved(sender, instance: Site, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in get_page_models():
-        label = model._meta.label_lower
-        # Wagtail sends these with the page's specific class as sender.
-        page_published.connect(page_changed, sender=model, dispatch_uid=f"search.published.{label}")
-        page_unpublished.connect(page_changed, sender=model, dispatch_uid=f"search.unpublished.{label}")
-        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"search.moved.{label}")
+    connect_for_page_models(page_published, page_changed, "search.published")
+    connect_for_page_models(page_unpublished, page_changed, "search.unpublished")
+    connect_for_page_models(post_page_move, page_moved, "search.moved")
     # Deleting a page of any type deletes its Page row: one sender sees every delete.
     post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")

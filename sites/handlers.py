@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.cache import Scope, invalidate_after_commit
+from core.signals import connect_for_page_models
 
 from . import appearance
 from .models import FooterLink, Organisation, SiteAppearance, SiteProfile
@@ -79,15 +80,9 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_appearance_changed, sender=SiteAppearance, dispatch_uid="sites.appearance")
         signal.connect(_footer_link_changed, sender=FooterLink, dispatch_uid="sites.footer_link")
-    # Wagtail sends its page signals, and Django post_save, with the saved instance's own
-    # class as sender: connect to every concrete page model. A delete always removes the
-    # wagtailcore_page row, for which Django sends post_delete with Page as sender.
-    for model in get_page_models():
-        label = model._meta.label
-        page_published.connect(_page_published_or_unpublished, sender=model, dispatch_uid=f"sites.published.{label}")
-        page_unpublished.connect(
-            _page_published_or_unpublished, sender=model, dispatch_uid=f"sites.unpublished.{label}"
-        )
-        post_page_move.connect(_page_moved, sender=model, dispatch_uid=f"sites.moved.{label}")
-        post_save.connect(_page_saved, sender=model, dispatch_uid=f"sites.page_saved.{label}")
+    connect_for_page_models(page_published, _page_published_or_unpublished, "sites.published")
+    connect_for_page_models(page_unpublished, _page_published_or_unpublished, "sites.unpublished")
+    connect_for_page_models(post_page_move, _page_moved, "sites.moved")
+    connect_for_page_models(post_save, _page_saved, "sites.page_saved")
+    # A delete always removes the wagtailcore_page row, sent with Page as sender.
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid="sites.page_deleted")

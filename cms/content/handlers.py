@@ -12,10 +12,11 @@ retires ``PAGES`` on a move).
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
 from core.cache import Scope, invalidate_after_commit
+from core.signals import connect_for_page_models
 
 
 def restrictions_changed(sender, **kwargs) -> None:
@@ -44,8 +45,5 @@ def connect() -> None:
     )
     # Deleting a page of any type deletes its Page row: one sender sees every delete.
     post_delete.connect(restrictions_changed, sender=Page, dispatch_uid="content.page_deleted")
-    for model in get_page_models():
-        label = model._meta.label_lower
-        # Both are sent with the page's specific class as sender.
-        post_page_move.connect(page_moved, sender=model, dispatch_uid=f"content.page_moved.{label}")
-        post_save.connect(page_saved, sender=model, dispatch_uid=f"content.page_saved.{label}")
+    connect_for_page_models(post_page_move, page_moved, "content.page_moved")
+    connect_for_page_models(post_save, page_saved, "content.page_saved")

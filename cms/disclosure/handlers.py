@@ -17,6 +17,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from cms.content.models import ArticlePage, catalogue_item_going_live
 from core.cache import Scope, invalidate, invalidate_after_commit
+from core.signals import connect_for_page_models
 
 from .models import Topic
 from .services import allocate_at_publication
@@ -59,14 +60,12 @@ def article_models() -> list[type[ArticlePage]]:
 
 
 def connect() -> None:
-    for model in article_models():
-        label = model._meta.label_lower
-        catalogue_item_going_live.connect(
-            allocate_index_number, sender=model, dispatch_uid=f"disclosure.allocate_index_number.{label}"
-        )
-        # Wagtail sends these with the page's specific class as sender.
-        page_published.connect(catalogue_item_published, sender=model, dispatch_uid=f"disclosure.published.{label}")
-        page_unpublished.connect(catalogue_item_changed, sender=model, dispatch_uid=f"disclosure.unpublished.{label}")
+    articles = article_models()
+    connect_for_page_models(
+        catalogue_item_going_live, allocate_index_number, "disclosure.allocate_index_number", models=articles
+    )
+    connect_for_page_models(page_published, catalogue_item_published, "disclosure.published", models=articles)
+    connect_for_page_models(page_unpublished, catalogue_item_changed, "disclosure.unpublished", models=articles)
     # Deleting any article type deletes its ArticlePage row too: one sender sees them all.
     post_delete.connect(catalogue_item_changed, sender=ArticlePage, dispatch_uid="disclosure.deleted")
     post_save.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_saved")
