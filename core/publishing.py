@@ -153,9 +153,18 @@ def move_refusal(page: Page, parent_after: Page) -> str:
     return ""
 
 
-def live_copy_refusal(page: Page, parent: Page) -> str:
-    """The message for a live copy or alias of ``page`` under ``parent`` (what the guard will
-    check in the new page's save: ``is_created_live``), or ""."""
-    placed = _placed(page.specific, parent)
-    placed.pk = placed.id = None  # a new page: no takedown or workflow of its own
-    return refusal(placed, page.live_revision)
+def live_copy_refusal(page: Page, parent: Page, *, alias: bool, recursive: bool) -> str:
+    """The message for a live copy or alias of ``page`` (and its subtree, if ``recursive``)
+    under ``parent`` — what the guard will check in each new page's save
+    (``is_created_live``) — or "". Copies of a subtree are all governed by ``parent``'s rules
+    (a workflow assignment is not copied)."""
+    pages = Page.objects.filter(path__startswith=page.path) if recursive else Page.objects.filter(pk=page.pk)
+    for source in pages.filter(live=True).specific():
+        if not (alias or source.live_revision_id):
+            continue  # copied live without a revision: not checked (see is_created_live)
+        placed = _placed(source, parent)
+        placed.pk = placed.id = None  # a new page: no takedown or workflow of its own
+        message = refusal(placed, source.live_revision)
+        if message:
+            return message
+    return ""

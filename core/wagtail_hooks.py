@@ -33,12 +33,16 @@ def explain_publish_refusal(request, page):
 
 @hooks.register("before_copy_page")
 def explain_live_copy_refusal(request, page):
-    # Wagtail keeps a copy live (or makes an alias) only on POST, into the chosen parent.
-    if request.method != "POST" or not (request.POST.get("publish_copies") or request.POST.get("alias")):
+    # Before anything is copied: Wagtail's copy view has no transaction, so a refusal deep in a
+    # subtree would leave the pages copied before it.
+    alias = bool(request.POST.get("alias"))
+    if request.method != "POST" or not (alias or request.POST.get("publish_copies")):
         return None
     parent_id = request.POST.get("new_parent_page", "")
     parent = Page.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
-    message = live_copy_refusal(page, parent) if parent is not None and page.live else ""
+    if parent is None or not (alias or parent.permissions_for_user(request.user).can_publish_subpage()):
+        return None  # Wagtail makes a draft copy then
+    message = live_copy_refusal(page, parent, alias=alias, recursive=bool(request.POST.get("copy_subpages")))
     if not message:
         return None
     messages.error(request, f"不能直接发布到“{parent.title}”：{message}")

@@ -66,6 +66,31 @@ def test_the_admin_copy_with_publish_copies_makes_no_live_page_past_final_review
     assert nothing_in(notices)
 
 
+def test_copying_a_column_with_its_live_items_is_refused_before_anything_is_copied(
+    client, portal, news, notices, reviewer, superuser
+):
+    """The column's own version may go live there (a superuser saved it), its items may not:
+    they would stand under 通知公告's rules (a workflow assignment is not copied). Wagtail's
+    copy view has no transaction, so the refusal must come before the first page is copied."""
+    column = column_of(portal, "ywdt/zwyw")
+    column.save_revision(user=superuser).publish(user=superuser)
+    pages_before = Page.objects.count()
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[column.pk]),
+        {
+            "new_title": column.title,
+            "new_slug": "zwyw-copy",
+            "new_parent_page": notices.pk,
+            "copy_subpages": "on",
+            "publish_copies": "on",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200 and REFUSAL in response.content.decode()
+    assert Page.objects.count() == pages_before
+
+
 def test_the_copy_action_with_keep_live_is_refused_and_writes_nothing(news, notices, reviewer):
     pages_before = Page.objects.count()
     with pytest.raises(PublishRefused, match=REFUSAL):
