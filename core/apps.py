@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, handlers  # noqa: F401  (checks registers the system checks)
+
+        handlers.connect()
 
         # Pillow's decompression-bomb guard at our upload limit (core.uploads): a larger image is
         # refused (DecompressionBombError past twice the limit, Wagtail's form check below it).

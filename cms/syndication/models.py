@@ -156,6 +156,9 @@ class Takedown(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Taken down by the info center (an actor holding take_down_anywhere) or by the cluster
+    # itself (closing a site): only the info center may restore it (permissions.can_restore).
+    by_info_center = models.BooleanField("信息中心下架", default=False)
     created_at = models.DateTimeField("下架时间", default=timezone.now, db_index=True)
     restored_at = models.DateTimeField("恢复时间", null=True, blank=True)
     restored_by = models.ForeignKey(

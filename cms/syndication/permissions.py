@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from wagtail.models import Page
 
-from .models import PushRecord
+from .models import PushRecord, Takedown
 
 TAKE_DOWN_ANYWHERE = "syndication.take_down_anywhere"
 VIEW_RECORDS = "syndication.view_syndication_records"
@@ -25,8 +25,19 @@ def can_push(user, source: Page) -> bool:
 
 
 def can_take_down(user, item: Page) -> bool:
-    """Site editors take down what their own site published; ``take_down_anywhere`` anything."""
-    return _signed_in(user) and (user.has_perm(TAKE_DOWN_ANYWHERE) or item.permissions_for_user(user).can_edit())
+    """Whoever may publish (so unpublish) the item in its own site — 审核, 领导, 站点管理员, not
+    a plain 编辑 — or holds ``take_down_anywhere``. A takedown unpublishes: it must not be a way
+    around Wagtail's publish right."""
+    return _signed_in(user) and (user.has_perm(TAKE_DOWN_ANYWHERE) or item.permissions_for_user(user).can_publish())
+
+
+def can_restore(user, takedown: Takedown) -> bool:
+    """At least the rights the takedown took; the info center's takedowns only the info center.
+
+    One rule for the restore action and the restore screen (which shows the takedown's reason)."""
+    if takedown.by_info_center:
+        return _signed_in(user) and user.has_perm(TAKE_DOWN_ANYWHERE)
+    return can_take_down(user, takedown.item)
 
 
 def can_decide(user, record: PushRecord) -> bool:

@@ -26,6 +26,7 @@ from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.cache import Scope, invalidate_after_commit
+from core.publishing import review_waived
 from sites.models import SiteStatus, SiteType
 
 from .errors import SyndicationError
@@ -200,32 +201,40 @@ def _free_slug(column: Page, slug: str) -> str:
     return candidate
 
 
+def _create_in_target(record: PushRecord, source: ArticlePage, column: Page, slug: str, user) -> Page:
+    if record.mode == PushMode.ALIAS:
+        # Wagtail alias: stays identical and follows every later publish of the source.
+        return CreatePageAliasAction(source, parent=column, update_slug=slug, user=user).execute(
+            skip_permission_checks=True
+        )
+    # The copy is the target's own page; its catalogue entry stays with the
+    # original (one index number per item), and it names where it came from.
+    return CopyPageAction(
+        source,
+        to=column,
+        update_attrs={
+            "slug": slug,
+            "in_catalogue": False,
+            "source": source.source or unit_name(record.source_site),
+        },
+        keep_live=True,
+        user=user,
+        copy_revisions=False,
+    ).execute(skip_permission_checks=True)
+
+
 def _materialise(record: PushRecord, source: ArticlePage, column: Page, *, user, auto: bool) -> Page:
     """Create the alias or copy in the target column, published, and mark the record accepted.
 
     Permission was checked by the caller (the target's editors decide); the
     source site's editors need no rights in the target for this."""
     slug = _free_slug(column, source.slug)
-    if record.mode == PushMode.ALIAS:
-        # Wagtail alias: stays identical and follows every later publish of the source.
-        page = CreatePageAliasAction(source, parent=column, update_slug=slug, user=user).execute(
-            skip_permission_checks=True
-        )
-    else:
-        # The copy is the target's own page; its catalogue entry stays with the
-        # original (one index number per item), and it names where it came from.
-        page = CopyPageAction(
-            source,
-            to=column,
-            update_attrs={
-                "slug": slug,
-                "in_catalogue": False,
-                "source": source.source or unit_name(record.source_site),
-            },
-            keep_live=True,
-            user=user,
-            copy_revisions=False,
-        ).execute(skip_permission_checks=True)
+    # The new page goes live carrying the source's live revision, which the guard checks
+    # against the target's review rules (core.publishing, is_created_live). Acceptance is the
+    # target's decision (can_accept: its publish right) or the column's standing one
+    # (auto_accept_from), on content its own site reviewed: review is waived explicitly.
+    with review_waived("采用推送的信息"):
+        page = _create_in_target(record, source, column, slug, user)
     record.status = PushStatus.ACCEPTED
     record.auto_accepted = auto
     record.decided_by = user

@@ -31,7 +31,7 @@ from core.publishing import review_waived
 
 from .errors import SyndicationError
 from .models import ACTIVE_PUSH_STATUSES, PushRecord, PushStatus, Takedown, TakedownKind, TakedownPage
-from .permissions import can_take_down
+from .permissions import TAKE_DOWN_ANYWHERE, can_restore, can_take_down
 from .selectors import SiteIndex
 from .signals import takedown_changed
 
@@ -81,6 +81,18 @@ def _locked_plan(item: Page) -> TakedownPlan:
         if set(again.page_ids) == set(plan.page_ids) and {r.pk for r in again.pushes} == {r.pk for r in plan.pushes}:
             return again
         plan = again
+
+
+def is_content_item(page: Page) -> bool:
+    """What 一键下架 takes down: an item (a page type that takes no subpages — 信息, 政策文件 …),
+    never a column or a site's home page (closing the site is the route for a whole site),
+    nor a page with pages under it other than its own aliases."""
+    model = page.specific_class
+    if page.is_root() or model is None or model.allowed_subpage_models():
+        return False
+    if Site.objects.filter(root_page_id=page.pk).exists():
+        return False
+    return not page.get_children().exclude(alias_of_id=page.pk).exists()
 
 
 @dataclass
@@ -139,8 +151,10 @@ class TakeDownAction:
             raise SyndicationError("请填写下架理由。")
         if self.kind == TakedownKind.REDIRECT and self.replacement is None:
             raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
+        if not is_content_item(self.item):
+            raise SyndicationError("一键下架只能下架信息；栏目和网站首页不能下架，整个网站请使用“关停”。")
         if not skip_permission_checks and not can_take_down(self.user, self.item):
-            raise PermissionDenied("您只能下架本网站发布的信息。")
+            raise PermissionDenied("您只能下架本网站的信息，且需要本站的发布（审核）权限。")
 
     def _check_replacement(self, plan: TakedownPlan) -> None:
         if self.replacement is None:
@@ -152,6 +166,8 @@ class TakeDownAction:
 
     def execute(self, skip_permission_checks: bool = False) -> TakedownResult:
         self.check(skip_permission_checks)
+        # The cluster's own operations count as the info center's: a site does not undo them.
+        by_info_center = skip_permission_checks or self.user.has_perm(TAKE_DOWN_ANYWHERE)
         with transaction.atomic():
             item = Page.objects.select_for_update().get(pk=self.item.pk)
             existing = Takedown.objects.filter(item=item, restored_at__isnull=True).first()
@@ -159,9 +175,9 @@ class TakeDownAction:
                 return TakedownResult(existing, created=False, pages=list(existing.pages.all()))
             plan = _locked_plan(item)
             self._check_replacement(plan)
-            return self._take_down(item, plan)
+            return self._take_down(item, plan, by_info_center)
 
-    def _take_down(self, item: Page, plan: TakedownPlan) -> TakedownResult:
+    def _take_down(self, item: Page, plan: TakedownPlan, by_info_center: bool) -> TakedownResult:
         sites = SiteIndex()
         takedown = Takedown.objects.create(
             item=item,
@@ -171,6 +187,7 @@ class TakeDownAction:
             reason=self.reason,
             replacement=self.replacement,
             actor=self.user,
+            by_info_center=by_info_center,
         )
         rows = []
         for page in plan.pages:
@@ -211,8 +228,8 @@ class TakeDownAction:
         for page_id in plan.page_ids:
             page = Page.objects.filter(pk=page_id, live=True).specific().first()
             if page is not None:
-                # Our own permission rule was checked (site editors take down their
-                # own items without holding Wagtail's publish right).
+                # Our own permission rule was checked: the item's publish right, or
+                # take_down_anywhere; aliases and copies in other sites go with it.
                 UnpublishPageAction(page, user=self.user).execute(skip_permission_checks=True)
 
 
@@ -228,19 +245,20 @@ class RestoreAction:
         self.user = user
         self.reason = (reason or "").strip()
 
-    def check(self, skip_permission_checks: bool = False) -> None:
+    def check(self, skip_permission_checks: bool = False, takedown: Takedown | None = None) -> None:
         if not self.reason:
             raise SyndicationError("请填写恢复理由。")
-        if not skip_permission_checks and not can_take_down(self.user, self.item):
-            raise PermissionDenied("您只能恢复本网站的信息。")
+        takedown = takedown or Takedown.objects.filter(item=self.item, restored_at__isnull=True).first()
+        if takedown is None:
+            raise SyndicationError(f"“{self.item.title}”没有被下架，无需恢复。")
+        if not skip_permission_checks and not can_restore(self.user, takedown):
+            raise PermissionDenied("您只能恢复本网站下架的信息；信息中心下架的信息只能由信息中心恢复。")
 
     def execute(self, skip_permission_checks: bool = False) -> Takedown:
-        self.check(skip_permission_checks)
         with transaction.atomic():
             Page.objects.select_for_update().filter(pk=self.item.pk).first()
             takedown = Takedown.objects.select_for_update().filter(item=self.item, restored_at__isnull=True).first()
-            if takedown is None:
-                raise SyndicationError(f"“{self.item.title}”没有被下架，无需恢复。")
+            self.check(skip_permission_checks, takedown)  # on the locked row
             rows = list(takedown.pages.order_by("pk"))  # the plan's order: sources before their aliases
             page_ids = [row.page_id for row in rows]
             # Inactive first, in this transaction: the publish guard (taken_down_stays_down)

@@ -21,7 +21,7 @@ from sites.models import SiteStatus, SiteType
 
 from . import reports
 from .models import PushMode, PushRecord, PushStatus, Takedown, TakedownKind
-from .permissions import can_decide, can_push, can_take_down, can_view_records
+from .permissions import can_decide, can_push, can_restore, can_take_down, can_view_records
 from .push import AcceptPushAction, PushAction, RejectPushAction
 from .selectors import SiteIndex, site_label
 from .takedown import RestoreAction, TakeDownAction, plan_takedown
@@ -150,6 +150,9 @@ def takedown_view(request, page_id: int):
 
 def restore_view(request, takedown_id: int):
     takedown = get_object_or_404(Takedown, pk=takedown_id)
+    # The screen shows the takedown's title, kind and reason: only to whoever may restore it.
+    if not can_restore(request.user, takedown):
+        return permission_denied(request)
     errors = []
     if request.method == "POST":
         try:

@@ -223,7 +223,10 @@ REVIEW_REQUIRED_MESSAGE = "本站信息须经审核流程发布：请点击“�
 
 def check_reviewed(page: Page, revision: Revision | None) -> None:
     """The publish rule (``core.publishing``): under an active workflow, a revision goes live only
-    when that workflow approved it, it was published as 紧急发布, or a superuser saved it."""
+    when that workflow approved it, it was published as 紧急发布, or a superuser saved it.
+
+    ``page`` may be a copy or an alias being created, or a page about to be moved, with the
+    source's live revision: then "that workflow" is the one where the page will stand."""
     if review_waiver() is not None:
         return
     workflow = page.get_workflow()
@@ -233,10 +236,13 @@ def check_reviewed(page: Page, revision: Revision | None) -> None:
         raise PublishRefused(REVIEW_REQUIRED_MESSAGE)
     if revision.user_id and revision.user.is_superuser:
         return
+    # Approved by this page's own workflow: a copy, alias or move into a column that
+    # requires 终审 does not carry an approval of the source column's 初审-only workflow.
     approved = TaskState.objects.filter(
         revision=revision,
         status=TaskState.STATUS_APPROVED,
         workflow_state__status=WorkflowState.STATUS_APPROVED,
+        workflow_state__workflow=workflow,
     )
     if approved.exists() or EmergencyPublication.objects.filter(revision=revision).exists():
         return

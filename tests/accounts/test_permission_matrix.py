@@ -48,9 +48,14 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "disable_security_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
     "reset_audit_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
     "disable_audit_admin_account": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
-    # 一键推送 and 一键下架: what the unit may edit, i.e. its own site; the info center everywhere.
+    # 一键推送: what the unit may edit, i.e. its own site; the info center everywhere.
     "push": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
-    "take_down": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
+    # 一键下架 unpublishes: what the unit may publish; the info center everywhere; items only.
+    "take_down": (NONE, OWN, OWN, OWN, ALL, NONE, NONE),
+    "take_down_column_or_home": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    # The restore screen (title, kind, reason) as the restore itself; the info center's takedowns its own.
+    "restore_view_of_sites_takedown": (NONE, OWN, OWN, OWN, ALL, NONE, NONE),
+    "restore_view_of_info_center_takedown": (NONE, NONE, NONE, NONE, ALL, NONE, NONE),
 }
 
 
@@ -152,6 +157,10 @@ def allowed(action: str, user, site, client) -> bool:
         except PermissionDenied:
             return False
         return True
+    if action == "take_down_column_or_home":
+        return _takedown_allowed(column, user) or _takedown_allowed(site.root_page, user)
+    if action.startswith("restore_view_of_"):
+        return _http_allowed(client, user, reverse("syndication:restore", args=[_takedown_of(article, site, action)]))
     raise AssertionError(f"no check for action {action}")
 
 
@@ -177,6 +186,33 @@ def _account_action_allowed(action: str, user, site) -> bool:
     except AccountError:
         return False
     return True
+
+
+def _takedown_allowed(page, user) -> bool:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from cms.syndication.takedown import take_down
+
+    try:
+        take_down(page, "withdrawn", "权限矩阵检查", user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _takedown_of(article, site, action: str) -> int:
+    """A takedown of ``article`` by the site's own 领导, or by the info center (a superuser)."""
+    from django.contrib.auth import get_user_model
+
+    from cms.syndication.takedown import take_down
+    from sites.groups import site_group
+
+    if action == "restore_view_of_info_center_takedown":
+        actor = get_user_model().objects.create_superuser(f"ic-{site.pk}")
+    else:
+        actor = get_user_model().objects.create_user(f"leader-{site.pk}")
+        actor.groups.add(site_group(site, "leader"))
+    return take_down(article, "vanish", "权限矩阵检查", actor).takedown.pk
 
 
 CASES = [

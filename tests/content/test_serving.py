@@ -64,7 +64,8 @@ class TestRouting:
     def test_a_moved_article_is_served_at_its_new_address_only(self, client, township):
         article = publish_article(column_of(township, "gzdt"), "换了栏目", slug="moved")
         assert get(client, township, "/gzdt/moved/").status_code == 200
-        article.move(column_of(township, "tzgg"), pos="last-child")
+        with review_waived("测试数据"):  # seeded content: no workflow approved it for 通知公告
+            article.move(column_of(township, "tzgg"), pos="last-child")
         old = get(client, township, "/gzdt/moved/")
         assert old.status_code in (301, 404)  # Wagtail's automatic redirect, when enabled
         assert get(client, township, "/tzgg/moved/").status_code == 200
@@ -112,7 +113,8 @@ class TestViewRestrictions:
     def test_an_alias_of_a_restricted_column_keeps_the_restriction(self, client, portal, township):
         column = column_of(township, "gzdt")
         publish_article(column, "内部信息", slug="inside")
-        column.create_alias(parent=portal.root_page, recursive=True, update_slug="shuiyang-gzdt")
+        with review_waived("测试数据"):  # seeded content: a live alias passes the portal's review rule
+            column.create_alias(parent=portal.root_page, recursive=True, update_slug="shuiyang-gzdt")
         assert get(client, portal, "/shuiyang-gzdt/inside/").status_code == 200
         PageViewRestriction.objects.create(page=column, restriction_type=PageViewRestriction.LOGIN)
         assert get(client, portal, "/shuiyang-gzdt/").status_code == 302

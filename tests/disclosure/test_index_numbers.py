@@ -125,7 +125,8 @@ class TestAllocation:
         page.refresh_from_db()
         assert page.index_number.value == original
 
-        page.move(column_of(department, "zcwj"), pos="last-child")
+        with review_waived("测试数据"):  # seeded content: no workflow approved it for 政策文件
+            page.move(column_of(department, "zcwj"), pos="last-child")
         page.refresh_from_db()
         assert page.index_number.value == original
 
@@ -321,7 +322,8 @@ class TestEveryPublishPath:
 
     def test_a_live_copy_is_a_new_item_with_the_next_number(self, portal, publish_policy):
         original = publish_policy(portal, "被复制的文件", when=at(2023))
-        copy = original.copy(to=column_of(portal, "zcwj"), update_attrs={"slug": "copy"}, keep_live=True)
+        with review_waived("测试数据"):  # a live copy passes the review rule where it is made
+            copy = original.copy(to=column_of(portal, "zcwj"), update_attrs={"slug": "copy"}, keep_live=True)
 
         assert copy.live
         assert IndexNumber.objects.get(page=copy).serial == 2
@@ -329,7 +331,8 @@ class TestEveryPublishPath:
 
     def test_an_alias_follows_its_original_without_a_number_of_its_own(self, portal, department, publish_policy):
         original = publish_policy(portal, "被引用的文件", when=at(2023))
-        alias = original.create_alias(parent=column_of(department, "zcwj"), update_slug="alias")
+        with review_waived("测试数据"):  # a live alias passes the review rule where it is made
+            alias = original.create_alias(parent=column_of(department, "zcwj"), update_slug="alias")
 
         with review_waived("测试数据"):
             original.save_revision().publish()  # republishing updates (and publishes) every alias
