@@ -6,6 +6,8 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published
 
+from core.signals import connect_for_page_models
+
 from .selectors import active_takedown_page_ids
 
 
@@ -17,10 +19,5 @@ def keep_held_alias_offline(sender, instance, alias: bool = False, **kwargs) -> 
 
 
 def connect() -> None:
-    # One connection per concrete page model (Wagtail's registry, as the other apps' handlers):
-    # the sender filter Wagtail's page signals allow.
-    for model in get_page_models():
-        if model is not Page:
-            page_published.connect(
-                keep_held_alias_offline, sender=model, dispatch_uid=f"syndication-held-alias-{model._meta.label}"
-            )
+    models = [model for model in get_page_models() if model is not Page]
+    connect_for_page_models(page_published, keep_held_alias_offline, "syndication.held_alias", models=models)

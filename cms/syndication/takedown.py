@@ -223,11 +223,12 @@ class TakeDownAction:
         return TakedownResult(takedown, created=True, pages=rows, pushes_withdrawn=withdrawn)
 
     def _unpublish(self, plan: TakedownPlan) -> None:
-        # Sources come before their aliases, and Wagtail unpublishes a page's aliases
-        # with it; so each page is read again and unpublished only if still live.
+        # Wagtail unpublishes a page's live aliases with it (recursively), so an alias
+        # whose source goes offline here is left to that; the live pages are read at once.
+        live = {page.pk: page for page in Page.objects.filter(pk__in=plan.page_ids, live=True).specific()}
         for page_id in plan.page_ids:
-            page = Page.objects.filter(pk=page_id, live=True).specific().first()
-            if page is not None:
+            page = live.get(page_id)
+            if page is not None and page.alias_of_id not in live:
                 # Our own permission rule was checked: the item's publish right, or
                 # take_down_anywhere; aliases and copies in other sites go with it.
                 UnpublishPageAction(page, user=self.user).execute(skip_permission_checks=True)
