@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page
 from wagtail.signals import pre_page_move
 
 from .publishing import check_move
+from .signals import connect_for_page_models
 
 
 def refuse_unreviewed_move(sender, instance: Page, parent_page_before: Page, parent_page_after: Page, **kwargs) -> None:
@@ -14,6 +15,4 @@ def refuse_unreviewed_move(sender, instance: Page, parent_page_before: Page, par
 
 
 def connect() -> None:
-    # Wagtail sends pre_page_move with the page's specific class as sender.
-    for model in get_page_models():
-        pre_page_move.connect(refuse_unreviewed_move, sender=model, dispatch_uid=f"core-move-{model._meta.label}")
+    connect_for_page_models(pre_page_move, refuse_unreviewed_move, "core.move")
