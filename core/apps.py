@@ -8,9 +8,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.urls import register_converter
         from PIL import Image
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .http import IdConverter
+
+        register_converter(IdConverter, "id")  # before any URLconf is loaded (loaded on first use)
 
         # Pillow's decompression-bomb guard at our upload limit (core.uploads): a larger image is
         # refused (DecompressionBombError past twice the limit, Wagtail's form check below it).

@@ -106,9 +106,9 @@ class SiteProfileViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("close/<int:pk>/", CloseSubsiteView.as_view(), name="close"),
-            path("reopen/<int:pk>/", ReopenSubsiteView.as_view(), name="reopen"),
-            path("maintenance/<int:pk>/", MaintenanceView.as_view(), name="maintenance"),
+            path("close/<id:pk>/", CloseSubsiteView.as_view(), name="close"),
+            path("reopen/<id:pk>/", ReopenSubsiteView.as_view(), name="reopen"),
+            path("maintenance/<id:pk>/", MaintenanceView.as_view(), name="maintenance"),
         ]
 
 

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "cms.accounts.security.ContentSecurityPolicyMiddleware",
     # Above the page cache too, so cached pages are not framable either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL byte in the path or query is a 400 before any view (or the page cache) reads it.
+    "core.http.RejectNullCharactersMiddleware",
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
