@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from core.cache import Scope, invalidate_after_commit
+from core.forms import too_long
 from core.publishing import review_waived
 
 from .errors import SyndicationError
@@ -137,6 +138,8 @@ class TakeDownAction:
             raise SyndicationError(f"未知的下架方式“{self.kind}”。")
         if not self.reason:
             raise SyndicationError("请填写下架理由。")
+        if message := too_long(Takedown, "reason", self.reason):
+            raise SyndicationError(message)
         if self.kind == TakedownKind.REDIRECT and self.replacement is None:
             raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
         if not skip_permission_checks and not can_take_down(self.user, self.item):
@@ -231,6 +234,8 @@ class RestoreAction:
     def check(self, skip_permission_checks: bool = False) -> None:
         if not self.reason:
             raise SyndicationError("请填写恢复理由。")
+        if message := too_long(Takedown, "restore_reason", self.reason):
+            raise SyndicationError(message)
         if not skip_permission_checks and not can_take_down(self.user, self.item):
             raise PermissionDenied("您只能恢复本网站的信息。")
 
