@@ -161,6 +161,8 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
             return self.update_interval_days
         return DEFAULT_UPDATE_INTERVAL_DAYS.get(self.column_type)
 
+    cache_query_parameters = ("page",)  # the anonymous page cache keys on these (sites/page_cache.py)
+
     def items(self) -> models.QuerySet[ArticlePage]:
         """Live items of this column, newest first."""
         return exclude_taken_down(ArticlePage.objects.child_of(self).live()).order_by("-publication_date", "-pk")

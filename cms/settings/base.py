@@ -254,6 +254,8 @@ SITE_STATUS_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
 # Anonymous page cache (sites/page_cache.py): how long an entry may live, and
 # paths never cached.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# At most this many parameterised entries (?page=2, catalogue filters …) per path and generation.
+PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "200"))
 PAGE_CACHE_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/", "/a11y/")
 
 # Front proxy purges (Varnish/nginx HTTP PURGE) on publish and unpublish, when
