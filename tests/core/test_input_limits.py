@@ -75,3 +75,39 @@ class TestErrorPages:
         response = client.get(url, HTTP_HOST=township.hostname)
         assert response.status_code == 400
         assert "请求无效" in response.content.decode()
+
+
+class TestOtherReasons:
+    def test_an_emergency_publication_reason_over_500_characters_is_refused_and_nothing_published(
+        self, township, make_user
+    ):
+        from cms.content.models import ArticlePage
+        from cms.workflow.actions import EmergencyPublishAction
+        from cms.workflow.models import EmergencyPublication
+
+        draft = ArticlePage(title="暴雨预警", slug="storm", body="<p>预警</p>", live=False)
+        column_of(township, "tzgg").add_child(instance=draft)
+        draft.save_revision()
+        with pytest.raises(ValidationError) as refused:
+            EmergencyPublishAction(draft, user=make_user(None, "信息中心"), reason=MILLION).execute()
+        assert "紧急发布理由最多 500 个字" in " ".join(refused.value.messages)
+        assert not EmergencyPublication.objects.exists()
+        draft.refresh_from_db()
+        assert not draft.live
+
+    def test_a_closure_notice_over_400_characters_is_refused_and_the_site_stays_open(self, township, superuser):
+        from sites.services import close_subsite
+
+        with pytest.raises(ValidationError) as refused:
+            close_subsite(township, notice=MILLION, actor=superuser)
+        assert "关停公告最多 400 个字" in " ".join(refused.value.messages)
+        township.profile.refresh_from_db()
+        assert township.profile.is_open
+
+    def test_the_close_form_says_so_in_chinese(self, client, township, superuser):
+        client.force_login(superuser)
+        response = client.post(reverse("sites_siteprofile:close", args=[township.profile.pk]), {"notice": MILLION})
+        assert response.status_code == 200
+        assert "关停公告" in response.content.decode() and "400" in response.content.decode()
+        township.profile.refresh_from_db()
+        assert township.profile.is_open
