@@ -34,6 +34,13 @@ def neutralise(value: object) -> object:
     return value
 
 
+def restored(value: object) -> object:
+    """What ``neutralise`` was given: for importers reading an export back."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def _safe_row(row: Row) -> list[object]:
     return [neutralise(value) for value in row]
 

@@ -134,3 +134,21 @@ class TestEveryExport:
         assert (unit.value, site.value) == (SAFE, "'-水阳镇")
         assert (rank.value, submitted.value, adopted.value, rate.value) == (1, 4, 1, 0.25)
         assert rate.number_format == "0.0%"
+
+
+class TestReadBack:
+    """An export is re-importable (docs/catalogue.md): the importer reads a neutralised cell as written."""
+
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    def test_the_catalogue_importer_reads_the_title_back(self, kind):
+        from cms.disclosure.importer import read_rows
+
+        rows = [[EVIL, "'单引号开头的标题", 3]]
+        data = (
+            "".join(csv_lines(["标题", "备注", "数"], rows)).encode()
+            if kind == "csv"
+            else xlsx_bytes("表", ["标题", "备注", "数"], rows)
+        )
+        _, (row,) = read_rows(io.BytesIO(data), kind)
+        assert row.cells["标题"] == EVIL
+        assert row.cells["备注"] == "'单引号开头的标题", "an apostrophe before anything else is the title's own"
