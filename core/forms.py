@@ -20,15 +20,18 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_messages)
 
 
-def too_long(model: type[models.Model], field_name: str, value: str) -> str | None:
-    """The Chinese refusal if ``value`` is longer than the model field's ``max_length``, else None.
+def text_refusal(model: type[models.Model], field_name: str, value: str) -> str | None:
+    """The Chinese refusal if ``value`` cannot be stored in the model field, else None.
 
-    For actions: a TextField's max_length limits only its form field, and an action
-    is reached without forms too (commands, hooks, other actions)."""
+    Longer than the field's ``max_length`` (a TextField's limits only its form field), or
+    holding a NUL byte (PostgreSQL refuses it: a DataError). For actions, which are
+    reached without forms too (commands, hooks, other actions, views reading POST)."""
     field = model._meta.get_field(field_name)
-    if field.max_length is None or len(value) <= field.max_length:
-        return None
-    return f"{field.verbose_name}最多 {field.max_length} 个字，现为 {len(value)} 个字。"
+    if "\x00" in value:
+        return f"{field.verbose_name}含有无法保存的控制字符，请删除后重试。"
+    if field.max_length is not None and len(value) > field.max_length:
+        return f"{field.verbose_name}最多 {field.max_length} 个字，现为 {len(value)} 个字。"
+    return None
 
 
 def query_value(request: HttpRequest, name: str, field: forms.Field, default: Any = None) -> Any:

@@ -29,7 +29,7 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from core.forms import too_long
+from core.forms import text_refusal
 
 from .groups import ROLES, group_name
 from .models import Organisation, SiteGroup, SiteProfile, SiteStatus, SiteType, site_id_code_validator
@@ -347,7 +347,7 @@ class CloseSiteAction(_StatusAction):
             raise SiteStatusError(f"网站“{profile}”已经关停。")
         if not self.notice:
             raise SiteStatusError("请填写关停公告，说明关停原因及信息去向。")
-        if message := too_long(SiteProfile, "closure_notice", self.notice):
+        if message := text_refusal(SiteProfile, "closure_notice", self.notice):
             raise SiteStatusError(message)
 
     def change(self, profile: SiteProfile) -> SiteProfile:

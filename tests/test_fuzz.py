@@ -133,6 +133,19 @@ CASES = [
     ("superuser", "post", "/admin/syndication/inbox/", {"record": str(BIG), "action": "accept"}),
     ("superuser", "post", "/admin/syndication/push/{article}/", {"targets": ["abc", str(BIG)], "note": "说明"}),
     ("superuser", "get", "/admin/syndication/find/?q=%00", None),
+    # A NUL byte in a form value: PostgreSQL refuses it in any text column.
+    ("superuser", "post", "/admin/syndication/push/{article}/", {"mode": "alias", "note": "a\x00b"}),
+    (
+        "superuser",
+        "post",
+        "/admin/syndication/takedown/{article}/",
+        {"kind": "withdraw", "reason": "a\x00b", "confirm": "1"},
+    ),
+    ("superuser", "post", "/admin/syndication/inbox/", {"record": "1", "action": "reject", "reason": "a\x00b"}),
+    ("superuser", "post", "/admin/syndication/restore/1/", {"reason": "a\x00b"}),
+    ("superuser", "post", "/admin/workflow/emergency/1/sign-off/", {"comment": "a\x00b"}),
+    ("superuser", "post", "/admin/workflow/pages/{article}/emergency-publish/", {"reason": "紧急\x00发布理由"}),
+    ("superuser", "post", "/admin/accounts/new/", {"username": "a\x00b", "responsible_name": "\x00"}),
     ("superuser", "get", f"/admin/syndication/stats/?year={BIG}&month=13", None),
     ("superuser", "get", "/admin/accounts/dormant/?days=" + str(10**30), None),
     ("editor", "get", f"/admin/workflow/pages/{BIG}/report/", None),
@@ -155,4 +168,24 @@ def test_known_hostile_requests(client, township, article, superuser, make_user,
     elif who == "editor":
         client.force_login(make_user(township, "editor"))
     response = getattr(client, method)(url.format(article=article.pk), data, HTTP_HOST=township.hostname)
+    assert response.status_code < 500
+
+
+def test_a_nul_byte_in_a_free_text_reason_is_refused_not_a_500(client, portal, township, article, superuser):
+    from cms.syndication.models import PushMode, PushRecord, Takedown, TakedownKind
+    from cms.syndication.push import push
+    from cms.syndication.takedown import take_down
+
+    push(article, [column_of(portal, "tzgg")], PushMode.ALIAS, superuser)
+    record = PushRecord.objects.get()
+    client.force_login(superuser)
+    host = {"HTTP_HOST": township.hostname}
+    assert (
+        client.post("/admin/syndication/inbox/", {"record": record.pk, "reason": "退回\x00"}, **host).status_code < 500
+    )
+    record.refresh_from_db()
+    assert "\x00" not in record.reason
+    take_down(article, TakedownKind.WITHDRAWN, "测试下架", superuser)
+    takedown = Takedown.objects.get()
+    response = client.post(f"/admin/syndication/restore/{takedown.pk}/", {"reason": "恢复\x00"}, **host)
     assert response.status_code < 500

@@ -26,7 +26,7 @@ from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.cache import Scope, invalidate_after_commit
-from core.forms import too_long
+from core.forms import text_refusal
 from sites.models import SiteStatus, SiteType
 
 from .errors import SyndicationError
@@ -89,7 +89,7 @@ class PushAction:
             raise SyndicationError(f"未知的推送方式“{self.mode}”，可选：引用、复制。")
         if not self.target_ids:
             raise SyndicationError("请至少选择一个目标栏目。")
-        if message := too_long(PushRecord, "note", self.note):
+        if message := text_refusal(PushRecord, "note", self.note):
             raise SyndicationError(message)
         source = self.source.specific
         if not isinstance(source, ArticlePage):
@@ -292,7 +292,7 @@ class RejectPushAction(_DecisionAction):
         self.reason = (reason or "").strip()
 
     def check(self, skip_permission_checks: bool = False) -> None:
-        if message := too_long(PushRecord, "reason", self.reason):
+        if message := text_refusal(PushRecord, "reason", self.reason):
             raise SyndicationError(message)
         if not self.reason:
             raise SyndicationError("请填写退回理由。")

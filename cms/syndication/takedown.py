@@ -27,7 +27,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from core.cache import Scope, invalidate_after_commit
-from core.forms import too_long
+from core.forms import text_refusal
 from core.publishing import review_waived
 
 from .errors import SyndicationError
@@ -138,7 +138,7 @@ class TakeDownAction:
             raise SyndicationError(f"未知的下架方式“{self.kind}”。")
         if not self.reason:
             raise SyndicationError("请填写下架理由。")
-        if message := too_long(Takedown, "reason", self.reason):
+        if message := text_refusal(Takedown, "reason", self.reason):
             raise SyndicationError(message)
         if self.kind == TakedownKind.REDIRECT and self.replacement is None:
             raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
@@ -234,7 +234,7 @@ class RestoreAction:
     def check(self, skip_permission_checks: bool = False) -> None:
         if not self.reason:
             raise SyndicationError("请填写恢复理由。")
-        if message := too_long(Takedown, "restore_reason", self.reason):
+        if message := text_refusal(Takedown, "restore_reason", self.reason):
             raise SyndicationError(message)
         if not skip_permission_checks and not can_take_down(self.user, self.item):
             raise PermissionDenied("您只能恢复本网站的信息。")
