@@ -51,7 +51,7 @@ class TestEveryResponse:
     def test_400_and_413_pages(self, client, township, settings):
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
         for response in (
-            client.get("/search/?q=%00", HTTP_HOST=township.hostname),
+            client.get("/tzgg/%00/", HTTP_HOST=township.hostname),
             client.post("/admin/login/", {"username": "x" * 200}, HTTP_HOST=township.hostname),
         ):
             assert response.status_code in (400, 413)

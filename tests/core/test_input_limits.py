@@ -70,7 +70,7 @@ class TestErrorPages:
         assert response.status_code == 400
         assert "请求无效" in response.content.decode()
 
-    @pytest.mark.parametrize("url", ["/search/?q=%00", "/tzgg/%00/", "/admin/syndication/find/?q=a%00b"])
+    @pytest.mark.parametrize("url", ["/tzgg/%00/", "/admin/syndication/find/?q=a%00b", "/admin/pages/?q=%00"])
     def test_a_nul_byte_in_the_url_gets_the_chinese_400_page(self, client, township, url):
         response = client.get(url, HTTP_HOST=township.hostname)
         assert response.status_code == 400
