@@ -9,6 +9,9 @@ from cms.disclosure.views import catalogue_api
 from search.views import search_page
 from sites.reader import toggle_elderly_mode
 
+# Bad requests and bodies over the upload limit: Chinese pages (400, 413) instead of Django's English one.
+handler400 = "core.http.bad_request"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

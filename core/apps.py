@@ -8,10 +8,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.urls import register_converter
         from PIL import Image
 
         from . import checks, handlers  # noqa: F401  (checks registers the system checks)
+        from .http import IdConverter
 
+        register_converter(IdConverter, "id")  # before any URLconf is loaded (loaded on first use)
         handlers.connect()
 
         # Pillow's decompression-bomb guard at our upload limit (core.uploads): a larger image is

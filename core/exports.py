@@ -2,6 +2,11 @@
 
 CSV starts with a UTF-8 byte-order mark: without it Excel, which most offices
 open these files with, reads UTF-8 as the local code page and garbles Chinese.
+
+Every text cell goes through ``neutralise``: Excel and WPS run a cell starting with
+``= + - @`` (or a tab or carriage return) as a formula, so a title such as
+``=HYPERLINK(…)`` would be live in whoever opens the download (CSV injection, OWASP).
+Wagtail's own report exports get the same through ``NeutralisedSpreadsheetExportMixin``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,32 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Row = Sequence[object]
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that would start a formula, prefixed with an apostrophe; any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def restored(value: object) -> object:
+    """What ``neutralise`` was given: for importers reading an export back."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _safe_row(row: Row) -> list[object]:
+    return [neutralise(value) for value in row]
+
+
+class NeutralisedSpreadsheetExportMixin:
+    """For Wagtail report and listing views (``SpreadsheetExportMixin``): their cells go through ``neutralise``."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(super().preprocess_field_value(field, value, export_format))
 
 
 class _Echo:
@@ -31,9 +62,9 @@ class _Echo:
 def csv_lines(headers: Row, rows: Iterable[Row]) -> Iterator[str]:
     """The CSV text line by line, the first one starting with the BOM."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(headers)
+    yield BOM + writer.writerow(_safe_row(headers))
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(_safe_row(row))
 
 
 def csv_response(filename: str, headers: Row, rows: Iterable[Row], *, stream: bool = True) -> HttpResponse:
@@ -52,11 +83,12 @@ def xlsx_bytes(
     """An XLSX workbook of one sheet; ``number_formats`` maps a 0-based column to an Excel format ("0.0%")."""
     workbook = Workbook(write_only=True)  # rows go to the file as they come: constant memory
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append(list(headers))
+    sheet.append(_safe_row(headers))
     for row in rows:
+        row = _safe_row(row)
         if number_formats:
             row = [_formatted(sheet, value, number_formats.get(i)) for i, value in enumerate(row)]
-        sheet.append(list(row))
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -56,6 +56,21 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+# Every parameter from_query reads; the anonymous page cache keys on these (sites/page_cache.py).
+QUERY_PARAMETERS = (
+    *PARAMETERS,
+    "q",
+    "scope",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "catalogue",
+    "index_number",
+    "document_number",
+)
+
+
 @dataclass
 class SearchParams:
     q: str = ""

@@ -14,7 +14,7 @@ from sites.page_cache import mark_cacheable
 from . import services
 from .analysis import parse_query
 from .backends.base import SearchQuery
-from .forms import MAX_PAGES, PAGE_SIZE, PARAMETERS, SearchParams
+from .forms import MAX_PAGES, PAGE_SIZE, PARAMETERS, QUERY_PARAMETERS, SearchParams
 from .highlight import highlight_title, snippet
 from .models import ContentType
 
@@ -47,7 +47,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context["wanted_exact"] = wanted_exact
     context["scope_urls"] = {"site": params.url(scope="site"), "all": params.url(scope="all")}
     context["sort_urls"] = {"relevance": params.url(sort=None), "date": params.url(sort="date")}
-    mark_cacheable(request)
+    mark_cacheable(request, reads=QUERY_PARAMETERS)
     return TemplateResponse(request, "search/search_page.html", context)
 
 

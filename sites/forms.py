@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Organisation, SiteType
+from .models import Organisation, SiteProfile, SiteType
 from .themes import available_themes
 
 
@@ -29,6 +29,7 @@ class ProvisionSubsiteForm(forms.Form):
 class CloseSubsiteForm(forms.Form):
     notice = forms.CharField(
         label="关停公告",
+        max_length=SiteProfile._meta.get_field("closure_notice").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="向公众说明关停原因和信息去向，如“本网站已整合至区政府门户网站”。",
     )

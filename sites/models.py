@@ -104,7 +104,8 @@ class SiteProfile(models.Model):
     theme = models.CharField("主题", max_length=50, default="base")
     status = models.CharField("状态", max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPEN)
     status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
-    closure_notice = models.TextField("关停公告", blank=True)
+    # Also the reason of the pushes withdrawn on closing (at most 500 with the site's name).
+    closure_notice = models.TextField("关停公告", blank=True, max_length=400)
     closed_on = models.DateField("关停日期", null=True, blank=True)
 
     class Meta:

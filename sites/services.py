@@ -29,6 +29,8 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
+from core.forms import text_refusal
+
 from .groups import ROLES, group_name
 from .models import Organisation, SiteGroup, SiteProfile, SiteStatus, SiteType, site_id_code_validator
 from .themes import DEFAULT_THEME, available_themes
@@ -345,6 +347,8 @@ class CloseSiteAction(_StatusAction):
             raise SiteStatusError(f"网站“{profile}”已经关停。")
         if not self.notice:
             raise SiteStatusError("请填写关停公告，说明关停原因及信息去向。")
+        if message := text_refusal(SiteProfile, "closure_notice", self.notice):
+            raise SiteStatusError(message)
 
     def change(self, profile: SiteProfile) -> SiteProfile:
         profile = self._set_status(

@@ -19,9 +19,10 @@ from .views import CloseSubsiteView, MaintenanceView, ProvisionSubsiteView, Reop
 def cache_public_pages(page, request, serve_args, serve_kwargs):
     # Only anonymous readers share a cache. A restricted page shows anonymous
     # readers only its login redirect or password form, which sets the CSRF
-    # cookie, and responses that set cookies are never stored.
+    # cookie, and responses that set cookies are never stored. A page type lists
+    # the query parameters its response depends on in ``cache_query_parameters``.
     if not request.user.is_authenticated:
-        mark_cacheable(request)
+        mark_cacheable(request, getattr(page, "cache_query_parameters", ()))
 
 
 @hooks.register("register_log_actions")
@@ -106,9 +107,9 @@ class SiteProfileViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("close/<int:pk>/", CloseSubsiteView.as_view(), name="close"),
-            path("reopen/<int:pk>/", ReopenSubsiteView.as_view(), name="reopen"),
-            path("maintenance/<int:pk>/", MaintenanceView.as_view(), name="maintenance"),
+            path("close/<id:pk>/", CloseSubsiteView.as_view(), name="close"),
+            path("reopen/<id:pk>/", ReopenSubsiteView.as_view(), name="reopen"),
+            path("maintenance/<id:pk>/", MaintenanceView.as_view(), name="maintenance"),
         ]
 
 

@@ -78,3 +78,19 @@ def test_every_app_keeps_its_migrations_in_the_top_level_package():
     for app_label, module in settings.MIGRATION_MODULES.items():
         assert module == f"migrations.{app_label}"
         assert (ROOT / "migrations" / app_label / "0001_initial.py").exists()
+
+
+def test_production_sends_the_security_headers_on_error_pages_too():
+    # django-csp leaves debug 404/500 pages without a policy; production runs with DEBUG off,
+    # so they carry it (tests/core/test_headers.py checks the responses with DEBUG off).
+    result = settings_value(
+        "cms.settings.production",
+        "(settings.DEBUG, [m for m in settings.MIDDLEWARE if 'Policy' in m], sorted(settings.PERMISSIONS_POLICY)[:2])",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="www.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "(False, ['core.http.PermissionsPolicyMiddleware', 'cms.accounts.security.ContentSecurityPolicyMiddleware'],"
+        " ['accelerometer', 'bluetooth'])"
+    )

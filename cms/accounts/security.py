@@ -38,10 +38,11 @@ def client_ip_address(request: HttpRequest) -> str | None:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp with one difference: the Wagtail admin may run its inline scripts."""
+    """django-csp with one difference: the signed-in Wagtail admin may run its inline scripts (ADR 0009)."""
 
     def get_policy_parts(self, request: HttpRequest, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith("/admin/"):
+        user = getattr(request, "user", None)
+        if not report_only and request.path.startswith("/admin/") and user is not None and user.is_authenticated:
             parts.replace = {**(parts.replace or {}), "script-src": settings.CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC}
         return parts

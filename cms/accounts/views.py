@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -22,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
 from core.exports import csv_response
-from core.forms import add_errors
+from core.forms import add_errors, query_value
 from core.http import safe_next_url
 
 from .audit import audit_entries
@@ -105,7 +107,7 @@ class AccountIndexView(AccountsTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        site = Site.objects.filter(pk=self.request.GET.get("site") or None).first()
+        site = query_value(self.request, "site", forms.ModelChoiceField(Site.objects.all()))
         context.update(
             accounts=accounts_list(self.request.user, site), sites=Site.objects.order_by("site_name"), site=site
         )
@@ -212,12 +214,8 @@ class DormantView(AccountsFormView):
     submit_button_label = "一键停用以上账号"
 
     def days(self) -> int:
-        try:
-            return max(1, int(self.request.GET.get("days", "")))
-        except ValueError:
-            from django.conf import settings
-
-            return settings.DORMANT_ACCOUNT_DAYS
+        field = forms.IntegerField(min_value=1, max_value=36500)  # past that, timedelta overflows
+        return query_value(self.request, "days", field, settings.DORMANT_ACCOUNT_DAYS)
 
     def get_initial(self):
         return {"days": self.days()}

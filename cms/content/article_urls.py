@@ -6,5 +6,5 @@ from .article_views import view_count
 
 # Under /api/, which the anonymous page cache never stores (PAGE_CACHE_EXEMPT_PREFIXES).
 urlpatterns = [
-    path("api/views/<int:page_id>/", view_count, name="article_view_count"),
+    path("api/views/<id:page_id>/", view_count, name="article_view_count"),
 ]

@@ -167,6 +167,8 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
             return self.update_interval_days
         return DEFAULT_UPDATE_INTERVAL_DAYS.get(self.column_type)
 
+    cache_query_parameters = ("page",)  # the anonymous page cache keys on these (sites/page_cache.py)
+
     def items(self) -> models.QuerySet[ArticlePage]:
         """Items of this column the public may find, newest first."""
         return publicly_listed(ArticlePage.objects.child_of(self)).order_by("-publication_date", "-pk")

@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cms.content.models import ArticlePage, ColumnPage
+from core.exports import restored
 from core.publishing import review_waived
 from core.security import sanitize_html
 from sites.models import Organisation
@@ -191,7 +192,7 @@ def read_rows(path_or_file: str | Path | IO, kind: str) -> tuple[list[str], list
     for number, cells in numbered[1:]:
         if all(_text(cell) == "" for cell in cells):
             continue  # spreadsheets often carry empty rows; their numbers still count
-        padded = list(cells) + [None] * (len(header) - len(cells))
+        padded = [restored(cell) for cell in cells] + [None] * (len(header) - len(cells))
         rows.append(SourceRow(number, {label: value for label, value in zip(header, padded, strict=False) if label}))
     return header, rows
 

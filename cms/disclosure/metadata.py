@@ -80,7 +80,7 @@ class CatalogueMetadata(models.Model):
     revision, copy or republish can ever change it."""
 
     in_catalogue = models.BooleanField("纳入政府信息公开目录", default=False)
-    summary = models.TextField("内容概述", blank=True)
+    summary = models.TextField("内容概述", blank=True, max_length=2000)
     issuing_organisation = models.ForeignKey(
         "sites.Organisation",
         verbose_name="发布机构",

@@ -220,6 +220,9 @@ class CataloguePage(PublishGuardMixin, ServingMixin, Page):
     class Meta:
         verbose_name = "政府信息公开目录"
 
+    # What CatalogueFilters.from_query and the export read: the page cache keys on these.
+    cache_query_parameters = ("topic", "org", "genre", "year", "validity", "sort", "order", "page", "export")
+
     # The catalogue modules query this module's models: imported when a page is served.
     def get_context(self, request, *args, **kwargs):
         from .catalogue_page import catalogue_context

@@ -57,10 +57,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.http.PermissionsPolicyMiddleware",
     # Content-Security-Policy on every response, cached pages included (cms/accounts/security.py).
     "cms.accounts.security.ContentSecurityPolicyMiddleware",
     # Above the page cache too, so cached pages are not framable either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL byte in the path or query is a 400 before any view (or the page cache) reads it.
+    "core.http.RejectNullCharactersMiddleware",
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,12 +212,15 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override it with SAMEORIGIN themselves
-# Public pages run no inline script; Wagtail's admin still has a few inline
-# scripts and style attributes (date widgets, inline panels), so /admin/ allows them.
+# Public pages run no inline script; Wagtail's signed-in admin still has a few inline
+# <script> elements (date widgets, inline panels) and style attributes, so it allows
+# them (ADR 0009); the admin's pages before sign-in (login, password reset) do not.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
+        # No inline event handlers (onerror=…), the admin included: neither Wagtail 8 nor we use any.
+        "script-src-attr": ["'none'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -226,6 +232,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC = ["'self'", "'unsafe-inline'"]
+# Browser features no page of the cluster uses (core.http.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+        "midi",
+        "magnetometer",
+        "gyroscope",
+        "accelerometer",
+        "display-capture",
+        "browsing-topics",
+    )
+}
 # Uploads: Wagtail's own allow-lists and size limits, and Pillow's decompression-bomb guard.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
@@ -267,6 +293,8 @@ SITE_STATUS_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
 # Anonymous page cache (sites/page_cache.py): how long an entry may live, and
 # paths never cached.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# At most this many parameterised entries (?page=2, catalogue filters …) per path and generation.
+PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "200"))
 PAGE_CACHE_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/", "/a11y/")
 
 # Front proxy purges (Varnish/nginx HTTP PURGE) on publish and unpublish, when

@@ -35,6 +35,8 @@ class PushDirection(models.TextChoices):
 # A push still "occupies" its target column while pending or accepted: pushing
 # the same item there again is refused. Rejected or withdrawn pushes do not.
 ACTIVE_PUSH_STATUSES = (PushStatus.PENDING, PushStatus.ACCEPTED)
+# 推送说明 and every reason: a few sentences, not a document (checked by the actions too).
+REASON_MAX_LENGTH = 500
 
 
 class PushRecord(models.Model):
@@ -53,7 +55,7 @@ class PushRecord(models.Model):
     mode = models.CharField("方式", max_length=10, choices=PushMode.choices)
     direction = models.CharField("方向", max_length=10, choices=PushDirection.choices)
     status = models.CharField("状态", max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
-    note = models.TextField("推送说明", blank=True)
+    note = models.TextField("推送说明", blank=True, max_length=REASON_MAX_LENGTH)
     pushed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="推送人",
@@ -73,7 +75,7 @@ class PushRecord(models.Model):
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     auto_accepted = models.BooleanField("自动采用", default=False)
-    reason = models.TextField("退回理由", blank=True)
+    reason = models.TextField("退回理由", blank=True, max_length=REASON_MAX_LENGTH)
     resulting_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name="采用后的页面",
@@ -144,7 +146,7 @@ class Takedown(models.Model):
         "wagtailcore.Site", verbose_name="所属网站", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField("下架方式", max_length=10, choices=TakedownKind.choices)
-    reason = models.TextField("下架理由")
+    reason = models.TextField("下架理由", max_length=REASON_MAX_LENGTH)
     replacement = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name="替代页面/跳转目标",
@@ -169,7 +171,7 @@ class Takedown(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    restore_reason = models.TextField("恢复理由", blank=True)
+    restore_reason = models.TextField("恢复理由", blank=True, max_length=REASON_MAX_LENGTH)
 
     class Meta:
         verbose_name = "下架记录"

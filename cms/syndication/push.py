@@ -26,6 +26,7 @@ from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.cache import Scope, invalidate_after_commit
+from core.forms import text_refusal
 from core.publishing import review_waived
 from sites.models import SiteStatus, SiteType
 
@@ -89,6 +90,8 @@ class PushAction:
             raise SyndicationError(f"未知的推送方式“{self.mode}”，可选：引用、复制。")
         if not self.target_ids:
             raise SyndicationError("请至少选择一个目标栏目。")
+        if message := text_refusal(PushRecord, "note", self.note):
+            raise SyndicationError(message)
         source = self.source.specific
         if not isinstance(source, ArticlePage):
             raise SyndicationError(f"“{source.title}”不是信息页面，只能推送信息（文章）。")
@@ -298,6 +301,8 @@ class RejectPushAction(_DecisionAction):
         self.reason = (reason or "").strip()
 
     def check(self, skip_permission_checks: bool = False) -> None:
+        if message := text_refusal(PushRecord, "reason", self.reason):
+            raise SyndicationError(message)
         if not self.reason:
             raise SyndicationError("请填写退回理由。")
         super().check(skip_permission_checks)

@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from core.cache import Scope, invalidate_after_commit
+from core.forms import text_refusal
 from core.publishing import review_waived
 
 from .errors import SyndicationError
@@ -149,6 +150,8 @@ class TakeDownAction:
             raise SyndicationError(f"未知的下架方式“{self.kind}”。")
         if not self.reason:
             raise SyndicationError("请填写下架理由。")
+        if message := text_refusal(Takedown, "reason", self.reason):
+            raise SyndicationError(message)
         if self.kind == TakedownKind.REDIRECT and self.replacement is None:
             raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
         if not is_content_item(self.item):
@@ -249,6 +252,8 @@ class RestoreAction:
     def check(self, skip_permission_checks: bool = False, takedown: Takedown | None = None) -> None:
         if not self.reason:
             raise SyndicationError("请填写恢复理由。")
+        if message := text_refusal(Takedown, "restore_reason", self.reason):
+            raise SyndicationError(message)
         takedown = takedown or Takedown.objects.filter(item=self.item, restored_at__isnull=True).first()
         if takedown is None:
             raise SyndicationError(f"“{self.item.title}”没有被下架，无需恢复。")

@@ -6,9 +6,9 @@ from . import views
 
 app_name = "syndication"
 urlpatterns = [
-    path("push/<int:page_id>/", views.push_view, name="push"),
-    path("takedown/<int:page_id>/", views.takedown_view, name="takedown"),
-    path("restore/<int:takedown_id>/", views.restore_view, name="restore"),
+    path("push/<id:page_id>/", views.push_view, name="push"),
+    path("takedown/<id:page_id>/", views.takedown_view, name="takedown"),
+    path("restore/<id:takedown_id>/", views.restore_view, name="restore"),
     path("inbox/", views.inbox_view, name="inbox"),
     path("records/", views.records_view, name="records"),
     path("find/", views.finder_view, name="finder"),

@@ -13,14 +13,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.auth import permission_denied
-from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page, Site
 
 from cms.content.models import ColumnPage, ColumnType
+from core.forms import PageChooser, query_value
 from sites.models import SiteStatus, SiteType
 
 from . import reports
-from .models import PushMode, PushRecord, PushStatus, Takedown, TakedownKind
+from .models import REASON_MAX_LENGTH, PushMode, PushRecord, PushStatus, Takedown, TakedownKind
 from .permissions import can_decide, can_push, can_restore, can_take_down, can_view_records
 from .push import AcceptPushAction, PushAction, RejectPushAction
 from .selectors import SiteIndex, site_label
@@ -46,7 +46,9 @@ class PushForm(forms.Form):
     mode = forms.ChoiceField(
         label="推送方式", choices=PushMode.choices, initial=PushMode.ALIAS, widget=forms.RadioSelect
     )
-    note = forms.CharField(label="推送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="推送说明", required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, columns_by_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,12 +114,12 @@ def push_view(request, page_id: int):
 
 class TakedownForm(forms.Form):
     kind = forms.ChoiceField(label="下架方式", choices=TakedownKind.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label="下架理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="下架理由", max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
     replacement = forms.ModelChoiceField(
         label="替代页面/跳转目标",
         queryset=Page.objects.live(),
         required=False,
-        widget=AdminPageChooser(),
+        widget=PageChooser(),
         help_text="撤销时显示的替代链接；跳转时必填。",
         error_messages={"invalid_choice": "所选页面不存在或未发布。"},
     )
@@ -250,7 +252,7 @@ def find_items(query: str) -> list[Page]:
 def finder_view(request):
     if not can_view_records(request.user):
         return permission_denied(request)
-    query = request.GET.get("q", "")
+    query = query_value(request, "q", forms.CharField(max_length=200), "")
     sites = SiteIndex()
     results = [(page, site_label(sites.site_of(page))) for page in find_items(query)]
     return TemplateResponse(request, "syndication/admin/finder.html", {"q": query, "results": results})
@@ -260,11 +262,8 @@ def stats_view(request):
     if not can_view_records(request.user):
         return permission_denied(request)
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        month = int(request.GET.get("month") or 0) or None
-    except ValueError:
-        year, month = today.year, None
+    year = query_value(request, "year", forms.IntegerField(min_value=2000, max_value=2100), today.year)
+    month = query_value(request, "month", forms.IntegerField(min_value=1, max_value=12))
     direction = request.GET.get("direction", "up") or None
     rows = reports.submission_stats(year, month, direction if direction != "all" else None)
     if request.GET.get("format") == "xlsx":

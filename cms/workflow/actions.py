@@ -11,6 +11,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
+from core.forms import text_refusal
+
 from .models import EmergencyPublication
 from .services import reviewing_groups, run_auto_check
 
@@ -41,6 +43,8 @@ class EmergencyPublishAction:
             raise EmergencyPublishError("只有信息中心可以紧急发布。")
         if len(self.reason) < MIN_REASON_LENGTH:
             raise EmergencyPublishError(f"请填写紧急发布的理由（至少{MIN_REASON_LENGTH}个字）。")
+        if message := text_refusal(EmergencyPublication, "reason", self.reason):
+            raise EmergencyPublishError(message)
         if self.revision is None:
             raise EmergencyPublishError("该页面还没有可发布的版本。")
 
@@ -87,6 +91,8 @@ class SignOffEmergencyAction:
         record = record or self.record
         if record.is_signed_off:
             raise EmergencyPublishError("该紧急发布已补审。")
+        if message := text_refusal(EmergencyPublication, "sign_off_comment", self.comment):
+            raise EmergencyPublishError(message)
         if not can_sign_off(record, self.user):
             raise PermissionDenied("只有该站点的审核人员可以补审，且发布人不能补审自己的紧急发布。")
 

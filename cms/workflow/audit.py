@@ -11,6 +11,8 @@ import django_filters
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.models import Page, PageLogEntry, Site
 
+from core.exports import NeutralisedSpreadsheetExportMixin
+
 
 def sites_for(user) -> list[Site]:
     sites = list(Site.objects.select_related("root_page").order_by("-is_default_site", "site_name"))
@@ -40,7 +42,7 @@ class SiteAuditFilterSet(SiteHistoryReportFilterSet):
         pass
 
 
-class SiteAuditView(LogEntriesView):
+class SiteAuditView(NeutralisedSpreadsheetExportMixin, LogEntriesView):
     page_title = "站点审计日志"
     filterset_class = SiteAuditFilterSet
     index_url_name = "workflow:audit"

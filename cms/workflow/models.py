@@ -65,7 +65,9 @@ class ProtectedTerm(models.Model):
 
     correct = models.CharField("规范写法", max_length=100, unique=True)
     category = models.CharField("类别", max_length=20, choices=TermCategory.choices, default=TermCategory.OTHER)
-    wrong_variants = models.TextField("常见错误写法", help_text="每行一个。正文中出现任一错误写法即报告。")
+    wrong_variants = models.TextField(
+        "常见错误写法", max_length=5000, help_text="每行一个。正文中出现任一错误写法即报告。"
+    )
     severity = models.CharField("处理方式", max_length=10, choices=Severity.choices, default=Severity.BLOCK)
 
     class Meta:
@@ -220,7 +222,7 @@ class EmergencyPublication(models.Model):
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField("紧急发布理由")
+    reason = models.TextField("紧急发布理由", max_length=500)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人"
     )
@@ -234,7 +236,7 @@ class EmergencyPublication(models.Model):
         verbose_name="补审人",
     )
     signed_off_at = models.DateTimeField("补审时间", null=True, blank=True)
-    sign_off_comment = models.TextField("补审意见", blank=True)
+    sign_off_comment = models.TextField("补审意见", blank=True, max_length=500)
 
     class Meta:
         verbose_name = "紧急发布记录"

@@ -20,7 +20,7 @@ from .actions import (
     SignOffEmergencyAction,
     can_sign_off,
 )
-from .models import CheckReport
+from .models import CheckReport, EmergencyPublication
 from .services import emergency_publications_for, run_auto_check
 
 # Who may read any page's check reports (the info center), besides those who may edit the page.
@@ -64,6 +64,7 @@ def report_view(request, page_id: int):
 class EmergencyPublishForm(forms.Form):
     reason = forms.CharField(
         label="紧急发布理由",
+        max_length=EmergencyPublication._meta.get_field("reason").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="将记入审计日志，并列入“紧急发布补审”报告，直至本站审核人员补审。",
         error_messages={"required": "请填写紧急发布的理由。"},

@@ -129,3 +129,59 @@ class TestNotCached:
     def test_post_requests(self, client, township):
         client.post("/", HTTP_HOST=township.hostname)
         assert get(client, township)["X-Page-Cache"] == "miss"
+
+
+def page_cache_entries() -> int:
+    from django.core.cache import cache
+
+    return len(cache.keys("pagecache:*"))  # django-redis: the tests run on Redis
+
+
+class TestQueryStrings:
+    """Entries are keyed on the parameters a page reads, so junk in a URL cannot flood the cache."""
+
+    @pytest.fixture
+    def paged_column(self, township):
+        column = column_of(township, "tzgg")
+        # The smallest a column allows: six items make two pages (the live row is what is served).
+        type(column).objects.filter(pk=column.pk).update(page_size=5)
+        for n in range(1, 7):
+            publish_article(column, f"第{n}条通知")
+        return column
+
+    def test_unknown_parameters_share_the_pages_entry(self, client, township, paged_column):
+        get(client, township, "/tzgg/")
+        entries = page_cache_entries()
+        for n in range(1, 6):
+            assert get(client, township, f"/tzgg/?junk={n}")["X-Page-Cache"] == "hit"
+        assert page_cache_entries() == entries
+
+    def test_unknown_parameters_on_a_first_visit_store_the_plain_page(self, client, township, paged_column):
+        assert get(client, township, "/tzgg/?utm_source=weixin")["X-Page-Cache"] == "miss"
+        assert get(client, township, "/tzgg/")["X-Page-Cache"] == "hit"
+
+    def test_a_parameter_the_page_reads_has_its_own_entry(self, client, township, paged_column):
+        first = get(client, township, "/tzgg/")
+        second = get(client, township, "/tzgg/?page=2")
+        assert second["X-Page-Cache"] == "miss" and second.content != first.content
+        assert "第1条通知" in second.content.decode()  # newest first: page 2 holds the oldest
+        assert get(client, township, "/tzgg/?page=2")["X-Page-Cache"] == "hit"
+        assert get(client, township, "/tzgg/?page=2&junk=1")["X-Page-Cache"] == "hit"
+
+    def test_parameter_order_does_not_matter(self, client, portal):
+        assert get(client, portal, "/zfxxgk/xxgkml/?year=2018&sort=title")["X-Page-Cache"] == "miss"
+        assert get(client, portal, "/zfxxgk/xxgkml/?sort=title&year=2018")["X-Page-Cache"] == "hit"
+
+    def test_search_keys_on_its_own_parameters(self, client, township):
+        assert get(client, township, "/search/?q=通知&page=1")["X-Page-Cache"] == "miss"
+        assert get(client, township, "/search/?page=1&q=通知&junk=x")["X-Page-Cache"] == "hit"
+        assert get(client, township, "/search/?q=公告")["X-Page-Cache"] == "miss"
+
+    def test_the_variants_of_one_page_are_capped(self, client, township, paged_column, settings):
+        settings.PAGE_CACHE_MAX_VARIANTS = 3
+        get(client, township, "/tzgg/")
+        entries = page_cache_entries()
+        for n in range(2, 12):
+            get(client, township, f"/tzgg/?page={n}")
+        assert page_cache_entries() <= entries + 3 + 2  # the variants, plus bookkeeping
+        assert get(client, township, "/tzgg/?page=11")["X-Page-Cache"] == "miss", "past the cap: served, not stored"
