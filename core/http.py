@@ -98,3 +98,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         return HttpResponse(loader.render_to_string("413.html"), status=413)
     return HttpResponse(loader.render_to_string("400.html"), status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a Chinese page instead of Django's English one (an expired form, cookies off)."""
+    return HttpResponse(loader.render_to_string("403_csrf.html"), status=403)

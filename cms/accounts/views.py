@@ -131,7 +131,8 @@ class AccountActionView(AccountsFormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.account = get_object_or_404(User, pk=kwargs["pk"], is_superuser=False)
+        # Only accounts the user may manage (三员分立): the others answer 404, as login history does.
+        self.account = get_object_or_404(manageable_accounts(request.user), pk=kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.account.username

@@ -212,6 +212,7 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override it with SAMEORIGIN themselves
+CSRF_FAILURE_VIEW = "core.http.csrf_failure"  # a Chinese page for an expired form (Django's is English)
 # Public pages run no inline script; Wagtail's signed-in admin still has a few inline
 # <script> elements (date widgets, inline panels) and style attributes, so it allows
 # them (ADR 0009); the admin's pages before sign-in (login, password reset) do not.

@@ -84,6 +84,9 @@ def _locked_plan(item: Page) -> TakedownPlan:
         plan = again
 
 
+NOT_AN_ITEM = "一键下架只能下架信息；栏目和网站首页不能下架，整个网站请使用“关停”。"
+
+
 def is_content_item(page: Page) -> bool:
     """What 一键下架 takes down: an item (a page type that takes no subpages — 信息, 政策文件 …),
     never a column or a site's home page (closing the site is the route for a whole site),
@@ -155,7 +158,7 @@ class TakeDownAction:
         if self.kind == TakedownKind.REDIRECT and self.replacement is None:
             raise SyndicationError("选择“跳转”时必须指定跳转目标页面。")
         if not is_content_item(self.item):
-            raise SyndicationError("一键下架只能下架信息；栏目和网站首页不能下架，整个网站请使用“关停”。")
+            raise SyndicationError(NOT_AN_ITEM)
         if not skip_permission_checks and not can_take_down(self.user, self.item):
             raise PermissionDenied("您只能下架本网站的信息，且需要本站的发布（审核）权限。")
 

@@ -24,7 +24,7 @@ from .models import REASON_MAX_LENGTH, PushMode, PushRecord, PushStatus, Takedow
 from .permissions import can_decide, can_push, can_restore, can_take_down, can_view_records
 from .push import AcceptPushAction, PushAction, RejectPushAction
 from .selectors import SiteIndex, site_label
-from .takedown import RestoreAction, TakeDownAction, plan_takedown
+from .takedown import NOT_AN_ITEM, RestoreAction, TakeDownAction, is_content_item, plan_takedown
 
 
 def _messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -129,6 +129,9 @@ def takedown_view(request, page_id: int):
     item = get_object_or_404(Page, pk=page_id)
     if not can_take_down(request.user, item):
         return permission_denied(request)
+    if not is_content_item(item):
+        # Said before the form, not after the editor has filled it in.
+        return TemplateResponse(request, "syndication/admin/takedown.html", {"page": item, "refusal": NOT_AN_ITEM})
     form = TakedownForm(request.POST or None)
     context: dict = {"page": item, "form": form, "errors": []}
     sites = SiteIndex()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from cms.syndication.models import PushMode, PushRecord, Takedown, TakedownKind
@@ -75,6 +76,13 @@ class TestErrorPages:
         response = client.get(url, HTTP_HOST=township.hostname)
         assert response.status_code == 400
         assert "请求无效" in response.content.decode()
+
+    def test_a_form_without_its_csrf_token_gets_a_chinese_page(self, township):
+        # An expired form or cookies turned off: Django's own page is English.
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/admin/login/", {"username": "jyj", "password": "x"}, HTTP_HOST=township.hostname)
+        assert response.status_code == 403
+        assert "页面已过期，请重新提交" in response.content.decode()
 
 
 class TestOtherReasons:

@@ -94,6 +94,9 @@ def test_columns_and_home_pages_are_not_taken_down_by_anybody(
     )
     assert response.status_code == 200 and "只能下架信息" in response.content.decode()
     assert not Takedown.objects.exists()
+    # Said at once, before any form is filled in.
+    screen = client.get(reverse("syndication:takedown", args=[page.pk])).content.decode()
+    assert "只能下架信息" in screen and 'name="reason"' not in screen
     page.refresh_from_db()
     assert page.live
 
