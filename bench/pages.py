@@ -184,6 +184,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "ALLOWED_HOSTS": "localhost,.localhost",
         "DATABASE_URL": database_url(),
         "DB_CONN_MAX_AGE": "600",  # persistent connections, as a deployment would use
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind the proxy that ends TLS
         "LOG_LEVEL": "WARNING",
     }
     command = [
