@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.models import Site
 
 from .models import AccountRole
@@ -49,3 +50,11 @@ class TokenForm(forms.Form):
 class AuditExportForm(forms.Form):
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期（不含）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form, its password label in Chinese (Wagtail's translation lacks it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "密码"

@@ -111,6 +111,11 @@ class TestNoSelfServiceReset:
         assert "password_reset" not in page
         assert "忘记密码请联系区信息中心安全管理员重置" in page
 
+    def test_the_login_page_speaks_chinese(self, db, client):
+        page = client.get(reverse("wagtailadmin_login")).content.decode()
+        assert "登录站群管理后台" in page and "Sign in" not in page
+        assert ">密码<" in page.replace("\n", "").replace(" ", "") and ">Password<" not in page.replace(" ", "")
+
 
 class TestPasswordChangesAreAudited:
     NEW = "Changed-pass-2026#"
