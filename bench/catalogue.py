@@ -375,6 +375,7 @@ def catalogue_pages(cluster: Cluster) -> list[tuple[str, str, str]]:
 
 
 def fetch(client: Client, hostname: str, path: str) -> None:
+    invalidate(Scope.PAGES)  # rendered, not served from the anonymous page cache (bench/pages.py times that)
     response = client.get(path, HTTP_HOST=hostname)
     if response.status_code != 200:
         raise AssertionError(f"GET http://{hostname}{path} answered {response.status_code}, not 200")
