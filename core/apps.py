@@ -12,9 +12,12 @@ class CoreConfig(AppConfig):
         from PIL import Image
 
         from . import checks, handlers  # noqa: F401  (checks registers the system checks)
+        from .exports import neutralise
         from .http import IdConverter
+        from .wagtail_internals import neutralise_wagtail_spreadsheets
 
         register_converter(IdConverter, "id")  # before any URLconf is loaded (loaded on first use)
+        neutralise_wagtail_spreadsheets(neutralise)  # no live formula in any admin export
         handlers.connect()
 
         # Pillow's decompression-bomb guard at our upload limit (core.uploads): a larger image is

@@ -6,7 +6,8 @@ open these files with, reads UTF-8 as the local code page and garbles Chinese.
 Every text cell goes through ``neutralise``: Excel and WPS run a cell starting with
 ``= + - @`` (or a tab or carriage return) as a formula, so a title such as
 ``=HYPERLINK(…)`` would be live in whoever opens the download (CSV injection, OWASP).
-Wagtail's own report exports get the same through ``NeutralisedSpreadsheetExportMixin``.
+Every Wagtail spreadsheet export (its reports and ours built on them) gets the same:
+``core.wagtail_internals.neutralise_wagtail_spreadsheets``, installed in ``CoreConfig.ready``.
 """
 
 from __future__ import annotations
@@ -43,13 +44,6 @@ def restored(value: object) -> object:
 
 def _safe_row(row: Row) -> list[object]:
     return [neutralise(value) for value in row]
-
-
-class NeutralisedSpreadsheetExportMixin:
-    """For Wagtail report and listing views (``SpreadsheetExportMixin``): their cells go through ``neutralise``."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise(super().preprocess_field_value(field, value, export_format))
 
 
 class _Echo:

@@ -8,6 +8,8 @@ private names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
@@ -35,3 +37,20 @@ def raw_host(request: HttpRequest) -> str:
 def set_known_parent(page: Page, parent: Page) -> None:
     """Tell treebeard/Wagtail the page's parent we already loaded, as ``Page.route`` does."""
     page._cached_parent_obj = parent
+
+
+def neutralise_wagtail_spreadsheets(neutralise: Callable[[object], object]) -> None:
+    """Every Wagtail spreadsheet export (its reports, listings and ours built on them) passes
+    its cells through ``neutralise``: Wagtail forces text only in XLSX, its CSV cells stay raw.
+    Wraps the public ``SpreadsheetExportMixin.preprocess_field_value`` once (idempotent)."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    original = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(original, "neutralised", False):
+        return
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(original(self, field, value, export_format))
+
+    preprocess_field_value.neutralised = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value

@@ -19,7 +19,6 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.content.models import ArticlePage
-from core.exports import NeutralisedSpreadsheetExportMixin
 from sites.models import Organisation
 
 from .models import WorkingDayOverride
@@ -139,7 +138,7 @@ def _iso(accessor: str):
     return lambda item: f"{getattr(item, accessor):%Y-%m-%d}"
 
 
-class TimelinessReportView(NeutralisedSpreadsheetExportMixin, ReportView):
+class TimelinessReportView(ReportView):
     page_title = "信息公开时效（条例第二十六条）"
     header_icon = "time"
     results_template_name = "wagtailadmin/reports/base_report_results.html"

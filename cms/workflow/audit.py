@@ -11,8 +11,6 @@ import django_filters
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.models import Page, PageLogEntry, Site
 
-from core.exports import NeutralisedSpreadsheetExportMixin
-
 
 def sites_for(user) -> list[Site]:
     sites = list(Site.objects.select_related("root_page").order_by("-is_default_site", "site_name"))
@@ -42,7 +40,7 @@ class SiteAuditFilterSet(SiteHistoryReportFilterSet):
         pass
 
 
-class SiteAuditView(NeutralisedSpreadsheetExportMixin, LogEntriesView):
+class SiteAuditView(LogEntriesView):
     page_title = "站点审计日志"
     filterset_class = SiteAuditFilterSet
     index_url_name = "workflow:audit"

@@ -116,6 +116,15 @@ class TestEveryExport:
             assert (cell.data_type, cell.value) == ("s", SAFE)
             assert any(c.is_date for row in rows[1:] for c in row), "timestamps stay dates"
 
+    def test_wagtails_own_reports_too(self, client, superuser, evil_item):
+        # 页面锁定 (Wagtail's LockedPagesView): Wagtail writes its CSV cells unchanged.
+        evil_item.locked, evil_item.locked_by = True, superuser
+        evil_item.save(update_fields=["locked", "locked_by"])
+        client.force_login(superuser)
+        rows = csv_rows(client.get(reverse("wagtailadmin_reports:locked_pages"), {"export": "csv"}))
+        assert SAFE in [cell for row in rows for cell in row]
+        assert not any(cell.startswith("=") for row in rows for cell in row)
+
     def test_timeliness_report_csv(self, client, superuser, evil_item):
         client.force_login(superuser)
         _, row = csv_rows(client.get(reverse("disclosure:timeliness_report"), {"export": "csv"}))

@@ -34,3 +34,13 @@ def test_raw_host_exists():
 def test_parent_cache_attribute_is_still_read():
     source = inspect.getsource(inspect.getmodule(Page.route))
     assert "_cached_parent_obj" in source, "Wagtail's Page no longer uses _cached_parent_obj"
+
+
+def test_every_spreadsheet_cell_still_passes_preprocess_field_value():
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    assert getattr(SpreadsheetExportMixin.preprocess_field_value, "neutralised", False), "wrapper not installed"
+    for writer in ("write_csv_row", "generate_xlsx_row"):
+        assert "preprocess_field_value" in inspect.getsource(getattr(SpreadsheetExportMixin, writer)), (
+            f"SpreadsheetExportMixin.{writer} no longer calls preprocess_field_value: exports could carry formulas"
+        )
