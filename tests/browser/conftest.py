@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -49,13 +50,14 @@ def _restore_demo_snapshot() -> None:
 
 
 @pytest.fixture(scope="session")
-def _demo_snapshot(live_server, _shared_stack, django_db_blocker) -> bool:
+def _demo_snapshot(live_server, _shared_stack, django_db_blocker) -> Iterator[bool]:
     """Load the demo cluster once per worker and keep a copy of its rows (PostgreSQL), so each
     test that reads the demo gets it back in about a second instead of loading it again (30 s).
     Built on an empty database — the state pytest-django keeps between transactional tests —
     and left empty again. On SQLite each test loads the demo itself."""
     if connection.vendor != "postgresql":
-        return False
+        yield False
+        return
     port = live_server.url.rsplit(":", 1)[1]
     with django_db_blocker.unblock():
         _shared_stack.cut(0)
