@@ -3,7 +3,7 @@
 from wagtail import hooks
 
 from .blueprints import build_column_tree
-from .media import SiteDocumentsAPIViewSet, SiteImagesAPIViewSet
+from .media import SiteDocumentsAPIViewSet, SiteImagesAPIViewSet, served_document_refusal
 
 
 # First of the provisioning steps: workflows (cms.workflow) are assigned to the columns built here.
@@ -17,3 +17,7 @@ def build_site_columns(site, profile, organisation, site_type, actor, **kwargs) 
 def scope_media_api(router) -> None:
     router.register_endpoint("images", SiteImagesAPIViewSet)
     router.register_endpoint("documents", SiteDocumentsAPIViewSet)
+
+
+# Documents used by no public page are not public files (cms/content/media.py).
+hooks.register("before_serve_document", served_document_refusal)

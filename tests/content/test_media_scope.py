@@ -12,11 +12,13 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
+from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, PageViewRestriction
 
+from cms.content.models import ArticleAttachment, ArticlePage
+from core.publishing import review_waived
 from sites.groups import site_group
 
-from ..conftest import USER_PASSWORD
+from ..conftest import USER_PASSWORD, column_of
 
 Document = get_document_model()
 Image = get_image_model()
@@ -93,10 +95,49 @@ def test_documents_are_served_through_the_serve_view_not_the_media_folder(media)
     assert document.url == reverse("wagtaildocs_serve", args=(document.pk, document.filename))
 
 
-def test_a_public_document_is_served_to_anyone(client, township, media):
-    response = client.get(media["own_document"].url, HTTP_HOST=township.hostname)
+def used_by_article(site, document, *, publish: bool = True, password: str = ""):
+    """An article of ``site`` with ``document`` attached; Wagtail's reference index records the
+    use after commit, as in production."""
+    column = column_of(site, "tzgg")
+    article = ArticlePage(title=f"附有{document.title}的通知", slug=f"doc{document.pk}", body="<p>正文</p>", live=False)
+    article.attachments = [ArticleAttachment(document=document, title=document.title)]
+    column.add_child(instance=article)
+    if publish:
+        with review_waived("测试数据"):
+            article.save_revision().publish()
+    if password:
+        PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password=password
+        )
+    return article
+
+
+def download(client, site, document):
+    return client.get(document.url, HTTP_HOST=site.hostname)
+
+
+def test_a_document_a_public_page_uses_is_served_to_anyone(client, township, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        used_by_article(township, media["own_document"])
+    response = download(client, township, media["own_document"])
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "水阳镇文件的内容"
+
+
+@pytest.mark.parametrize("use", ["unused", "draft", "password"])
+def test_a_document_no_public_page_uses_is_only_for_the_sites_staff(
+    client, township, department, media, make_user, django_capture_on_commit_callbacks, use
+):
+    document = media["own_document"]
+    with django_capture_on_commit_callbacks(execute=True):
+        if use != "unused":
+            used_by_article(township, document, publish=use != "draft", password="123456" if use == "password" else "")
+    assert download(client, township, document).status_code == 404
+    client.login(username=make_user(township, "editor").username, password=USER_PASSWORD)
+    assert download(client, township, document).status_code == 200
+    client.logout()
+    client.login(username=make_user(department, "editor").username, password=USER_PASSWORD)
+    assert download(client, township, document).status_code == 404  # another site's editor
 
 
 def test_a_document_in_a_private_collection_is_refused_to_anonymous_readers(client, township, make_user):
