@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 from wagtail.models import Page, WorkflowPage
+from wagtail.query import PageQuerySet
 
 RULES_HOOK = "check_page_publish"
 
@@ -116,11 +117,19 @@ class PublishGuardMixin:
         return super().save(*args, **kwargs)
 
 
-def _placed(page: Page, parent: Page) -> Page:
-    """``page`` as it would stand directly under ``parent`` (for the rules that depend on where a page is)."""
+def _live_subtree(page: Page, *, recursive: bool = True) -> PageQuerySet:
+    pages = Page.objects.filter(path__startswith=page.path) if recursive else Page.objects.filter(pk=page.pk)
+    return pages.filter(live=True).specific()
+
+
+def _placed(page: Page, parent: Page, *, new: bool = False) -> Page:
+    """``page`` as it would stand directly under ``parent`` (for the rules that depend on where a
+    page is); ``new``: as a page made there (no takedown or workflow of its own)."""
     placed = copy.copy(page)
     placed.path = parent.path + page.path[-page.steplen :]
     placed.depth = parent.depth + 1
+    if new:
+        placed.pk = placed.id = None
     return placed
 
 
@@ -132,11 +141,10 @@ def check_move(page: Page, parent_before: Page, parent_after: Page) -> None:
     or below) keep them and are not checked; reordering under the same parent changes nothing."""
     if parent_before.pk == parent_after.pk:
         return
-    subtree = Page.objects.filter(path__startswith=page.path, live=True).specific()
     governed_inside = list(
         WorkflowPage.objects.filter(page__path__startswith=page.path).values_list("page__path", flat=True)
     )
-    for moving in subtree:
+    for moving in _live_subtree(page):
         if not (moving.alias_of_id or moving.live_revision_id):
             continue  # live without a revision (provisioned columns): nothing was published
         if any(moving.path.startswith(path) for path in governed_inside):
@@ -158,13 +166,10 @@ def live_copy_refusal(page: Page, parent: Page, *, alias: bool, recursive: bool)
     under ``parent`` — what the guard will check in each new page's save
     (``is_created_live``) — or "". Copies of a subtree are all governed by ``parent``'s rules
     (a workflow assignment is not copied)."""
-    pages = Page.objects.filter(path__startswith=page.path) if recursive else Page.objects.filter(pk=page.pk)
-    for source in pages.filter(live=True).specific():
+    for source in _live_subtree(page, recursive=recursive):
         if not (alias or source.live_revision_id):
             continue  # copied live without a revision: not checked (see is_created_live)
-        placed = _placed(source, parent)
-        placed.pk = placed.id = None  # a new page: no takedown or workflow of its own
-        message = refusal(placed, source.live_revision)
+        message = refusal(_placed(source, parent, new=True), source.live_revision)
         if message:
             return message
     return ""
