@@ -86,15 +86,15 @@ def _lookup(request: HttpRequest, base: str) -> tuple[str, tuple | None]:
     parameters record the generation they were made under instead of having it in
     their key; one of an older generation is a miss and is overwritten.
     """
-    plain_key = _entry_key(base, request, frozenset()) if not request.GET else None
-    keys = [token_key(Scope.PAGES), _reads_key(base)] + ([plain_key] if plain_key else [])
-    found = cache.get_many(keys)
+    # Without a query string the entry's key is known at once; with one, the path's parameters first.
+    second_key = _reads_key(base) if request.GET else _entry_key(base, request, frozenset())
+    found = cache.get_many([token_key(Scope.PAGES), second_key])
     token = found.get(token_key(Scope.PAGES))
     if token is None:  # never set, or evicted: a fresh token, so every entry misses
         return generation(Scope.PAGES), None
-    if plain_key:
-        return token, _current(found, plain_key, token)
-    reads = _current(found, _reads_key(base), token)
+    if not request.GET:
+        return token, _current(found, second_key, token)
+    reads = _current(found, second_key, token)
     if reads is None:  # this path not rendered yet in this generation: its parameters are unknown
         return token, None
     key = _entry_key(base, request, reads[1])
