@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -80,8 +81,6 @@ class PermissionsPolicyMiddleware:
     or injected script cannot ask for them. Django has no setting for this header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        from django.conf import settings
-
         self.header = ", ".join(
             f"{feature}=({' '.join(allow)})" for feature, allow in settings.PERMISSIONS_POLICY.items()
         )

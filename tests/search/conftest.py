@@ -14,6 +14,9 @@ from wagtail.models import Page, Site
 from cms.disclosure.models import PolicyDocumentPage, Topic
 from core.publishing import review_waived
 from search import services
+from search.analysis import parse_query
+from search.backends import get_backend
+from search.backends.base import SearchQuery
 
 from ..conftest import column_of, layer_value, publish_article, shared_layer
 
@@ -86,3 +89,18 @@ def _build_corpus_cluster() -> dict[str, int]:
 def corpus_cluster(portal, township, department, publish_corpus, request):
     """Portal, a township and a department with real texts, indexed (a shared layer: built once)."""
     return {key: Page.objects.get(pk=pk).specific for key, pk in layer_value(request, _build_corpus_cluster).items()}
+
+
+def found(text: str) -> list[int]:
+    return [hit.page_id for hit in get_backend().search(SearchQuery(parsed=parse_query(text))).hits]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and the tasks its commit would start."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

@@ -9,29 +9,12 @@ from __future__ import annotations
 import pytest
 
 from core.publishing import review_waived
-from search.analysis import parse_query
-from search.backends import get_backend
-from search.backends.base import SearchQuery
 from search.models import SearchEntry
 
 from ..conftest import column_of, publish_article
+from .conftest import found
 
 pytestmark = pytest.mark.django_db
-
-
-def found(text: str) -> list[int]:
-    return [hit.page_id for hit in get_backend().search(SearchQuery(parsed=parse_query(text))).hits]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and the tasks its commit would start."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
 
 
 def test_a_published_item_is_found(township, committed):

@@ -8,31 +8,14 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from core.publishing import review_waived
-from search.analysis import parse_query
-from search.backends import get_backend
-from search.backends.base import SearchQuery
 from search.models import SearchEntry
 
 from ..conftest import column_of, publish_article
+from .conftest import found
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "水阳镇防汛抗旱工作会议召开"
-
-
-def found(text: str) -> list[int]:
-    return [hit.page_id for hit in get_backend().search(SearchQuery(parsed=parse_query(text))).hits]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and the tasks its commit would start."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
 
 
 def restrict(page, kind: str = PageViewRestriction.PASSWORD) -> PageViewRestriction:
