@@ -9,8 +9,13 @@ Issue 6. Prints wall time and SQL queries for, at 10 sites and again at 50 sites
 - ``take_down`` (gone) of an item with one alias or copy in every one of those
   columns (half aliases, half copies), and its ``restore``.
 
+Each action runs as production runs it: background work goes to the database task
+queue (``django_tasks_db``) and a worker (``db_worker --batch``) drains it afterwards.
+The figures are the request's part (what the user waits for) and the worker's part
+(Wagtail's unpublish/publish of every page, search and reference indexing).
+
 The goal (issue 6) is ≤ 1 s for the push to ~100 columns and the takedown of ~100
-copies. A pending push takes the same number of queries at 10 and at 50 sites. The
+copies, in the request. A pending push takes the same number of queries at 10 and at 50 sites. The
 other actions work page by page through Wagtail (copy/alias on acceptance; unpublish
 and publish for a takedown and its restore, so Wagtail's signals, audit log and
 indexing follow), so they grow with the pages they reach, never faster: their queries
@@ -21,15 +26,18 @@ per page must not grow with the number of sites (the script exits 1 otherwise).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
 
 import harness
 
+os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
 harness.setup("syndication")
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -56,15 +64,29 @@ class Figure:
     targets: int
     queries: int
     seconds: float
+    worker_queries: int = 0
+    worker_seconds: float = 0.0
 
 
-def measure(sites: int, action: str, targets: int, call) -> tuple[Figure, object]:
+def timed_queries(call) -> tuple[int, float, object]:
     reset_queries()  # the query log keeps 9000 entries; past that a capture reads 0
     with CaptureQueriesContext(connection) as captured:
         start = time.perf_counter()
         result = call()
         seconds = time.perf_counter() - start
-    return Figure(sites, action, targets, len(captured), seconds), result
+    return len(captured), seconds, result
+
+
+def drain_queue() -> None:
+    """Run every queued background task, as the production worker would."""
+    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0, reload=False)
+
+
+def measure(sites: int, action: str, targets: int, call) -> tuple[Figure, object]:
+    drain_queue()  # nothing of an earlier step is counted here
+    queries, seconds, result = timed_queries(call)
+    worker_queries, worker_seconds, _ = timed_queries(drain_queue)
+    return Figure(sites, action, targets, queries, seconds, worker_queries, worker_seconds), result
 
 
 def provision(sites: list[Site], count: int) -> None:
@@ -160,25 +182,38 @@ def run() -> int:
         harness.timed(f"provision {count} sites", lambda c=count: provision(sites, c))
         figures += bench_round(sites[:count], admin)
 
-    print("push and takedown (cms.syndication.push, .takedown), each call in its own transaction")
-    print(f"  {'sites':>5}  {'action':<32} {'pages/targets':>13} {'queries':>8} {'seconds':>8}")
+    print("push and takedown (cms.syndication.push, .takedown), each call in its own transaction;")
+    print("'worker': the background tasks it queued, drained afterwards by db_worker --batch")
+    print(
+        f"  {'sites':>5}  {'action':<32} {'pages/targets':>13} {'queries':>8} {'seconds':>8}"
+        f" {'worker q':>9} {'worker s':>9}"
+    )
     for f in figures:
-        print(f"  {f.sites:>5}  {f.action:<32} {f.targets:>13} {f.queries:>8} {f.seconds:>8.3f}")
+        print(
+            f"  {f.sites:>5}  {f.action:<32} {f.targets:>13} {f.queries:>8} {f.seconds:>8.3f}"
+            f" {f.worker_queries:>9} {f.worker_seconds:>9.3f}"
+        )
 
     ok = True
-    counts = {f.sites: f.queries for f in figures if f.action == "push, pending"}
-    if len(set(counts.values())) != 1:
-        print(f"FAIL: push, pending: queries grow with the number of sites: {counts}")
-        ok = False
+    # In the request, these take the same number of queries however many pages they reach.
+    for action in ("push, pending", "take_down (gone)", "restore"):
+        counts = {f.sites: f.queries for f in figures if f.action == action}
+        if len(set(counts.values())) != 1:
+            print(f"FAIL: {action}: queries in the request grow with the number of sites: {counts}")
+            ok = False
     for action in ("push, auto-accepted (aliases)", "push, auto-accepted (copies)", "take_down (gone)", "restore"):
-        per_page = {f.sites: f.queries / f.targets for f in figures if f.action == action}
-        print(f"  {action}: queries per page {', '.join(f'{q:.1f} at {n} sites' for n, q in per_page.items())}")
+        per_page = {f.sites: (f.queries + f.worker_queries) / f.targets for f in figures if f.action == action}
+        print(
+            f"  {action}: queries per page, request and worker,"
+            f" {', '.join(f'{q:.1f} at {n} sites' for n, q in per_page.items())}"
+        )
         if per_page[max(SITE_COUNTS)] > per_page[min(SITE_COUNTS)] * 1.05:
             print(f"FAIL: {action}: queries per page grow with the number of sites")
             ok = False
     largest = max(SITE_COUNTS)
     for f in figures:
-        if f.sites == largest and f.action in ("push, pending", "take_down (gone)") and f.seconds > GOAL_SECONDS:
+        in_goal = f.action in ("push, pending", "take_down (gone)", "restore")
+        if f.sites == largest and in_goal and f.seconds > GOAL_SECONDS:
             print(f"over goal: {f.action} took {f.seconds:.3f} s (goal ≤ {GOAL_SECONDS} s)")
     return 0 if ok else 1
 

@@ -1,9 +1,9 @@
 """Every reaction of the search index to a change, connected once in ``SearchConfig.ready``.
 
 Each one queues an index update (``search.tasks``: run after the transaction that
-queued it commits, or by a worker): publish, unpublish, move, delete, takedown and
-restore, a view restriction added or lifted; organisation and site names (the segmenter
-learns them) and a new or readdressed site.
+queued it commits, or by a worker): publish, unpublish, move, delete, restore, a view
+restriction added or lifted; organisation and site names (the segmenter learns them)
+and a new or readdressed site. A takedown removes its pages at once, after its commit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from cms.syndication.signals import takedown_changed
 from core.signals import connect_for_page_models
 from sites.models import Organisation
 
-from .services import cluster_words_changed, restriction_reach
+from .services import cluster_words_changed, remove_pages, restriction_reach
 from .tasks import remove_from_index, update_index, update_site_index
 
 
@@ -40,9 +40,14 @@ def restriction_changed(sender, instance: PageViewRestriction, **kwargs) -> None
     update_index.enqueue(restriction_reach(instance.page_id))
 
 
-def taken_down_or_restored(sender, page_ids, **kwargs) -> None:
-    # Sent after commit with every page a takedown or restore reached.
-    update_index.enqueue(list(page_ids))
+def taken_down_or_restored(sender, page_ids, restored: bool = False, **kwargs) -> None:
+    # Sent after commit with every page a takedown or restore reached. A takedown
+    # leaves the index at once (one delete), not when a worker gets to it: the
+    # pages answer as taken down from this commit on, and so must search.
+    if restored:
+        update_index.enqueue(list(page_ids))
+    else:
+        remove_pages(page_ids)
 
 
 def organisation_saved(sender, **kwargs) -> None:
@@ -64,10 +69,9 @@ def connect() -> None:
     post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")
     post_delete.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_deleted")
-    # A withdrawn (撤销) page stays live but must leave the index, and a restored one
-    # return to it. Until takedown goes through Wagtail's unpublish everywhere (so that
-    # page_unpublished / page_published above see it), takedown_changed is what tells
-    # search; drop this receiver only together with that signal.
+    # A takedown is in effect at its commit, before Wagtail's unpublish runs in the
+    # background (and never for a withdrawn (撤销) page, which stays live): takedown_changed
+    # is what tells search then.
     takedown_changed.connect(taken_down_or_restored, sender=Takedown, dispatch_uid="search.takedown_changed")
     post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="search.organisation_saved")
     post_save.connect(site_saved, sender=Site, dispatch_uid="search.site_saved")

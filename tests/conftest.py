@@ -23,6 +23,27 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def _no_failed_task():
+    """A background task that fails fails its test: the task backends log the error
+    and carry on, which would hide a broken takedown or index update."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.signals import task_finished
+
+    failed = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append(
+                f"{task_result.task.module_path}: {task_result.errors[-1].traceback if task_result.errors else ''}"
+            )
+
+    task_finished.connect(record, dispatch_uid="tests.no_failed_task")
+    yield
+    task_finished.disconnect(dispatch_uid="tests.no_failed_task")
+    assert not failed, "background task failed:\n" + "\n".join(failed)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages and counts of one
     test's database must not leak into the next."""

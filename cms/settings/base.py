@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",  # the queue production's TASKS backend uses (cms/settings/production.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,7 +1,9 @@
 """After a takedown, the old URLs of offline pages answer 410 or redirect.
 
 Only 404 responses are looked at (one indexed query then), so serving normal
-pages costs nothing. ``vanish`` stays a plain 404: it must leave no trace.
+pages costs nothing. ``vanish`` stays a plain 404: it must leave no trace. Pages
+still live (until the background unpublish has run) answer the same way through
+``wagtail_hooks.serve_taken_down``.
 """
 
 from __future__ import annotations
@@ -33,12 +35,17 @@ class TakedownResponseMiddleware:
         )
         if row is None:
             return response
-        takedown = row.takedown
-        if takedown.kind == TakedownKind.REDIRECT and takedown.replacement and takedown.replacement.live:
-            # Temporary: a takedown can be restored, so browsers must not remember it.
-            return HttpResponseRedirect(takedown.replacement.get_url(request))
-        if takedown.kind in (TakedownKind.GONE, TakedownKind.REDIRECT):
-            gone = TemplateResponse(request, "syndication/gone.html", {"row": row, "takedown": takedown}, status=410)
-            gone["Cache-Control"] = "no-store"
-            return gone.render()
-        return response
+        return offline_response(request, row) or response
+
+
+def offline_response(request: HttpRequest, row: TakedownPage) -> HttpResponse | None:
+    """What the URL of a page taken down as 删除 or 跳转 answers; None for the other kinds."""
+    takedown = row.takedown
+    if takedown.kind == TakedownKind.REDIRECT and takedown.replacement and takedown.replacement.live:
+        # Temporary: a takedown can be restored, so browsers must not remember it.
+        return HttpResponseRedirect(takedown.replacement.get_url(request))
+    if takedown.kind in (TakedownKind.GONE, TakedownKind.REDIRECT):
+        gone = TemplateResponse(request, "syndication/gone.html", {"row": row, "takedown": takedown}, status=410)
+        gone["Cache-Control"] = "no-store"
+        return gone.render()
+    return None

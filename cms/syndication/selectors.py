@@ -10,9 +10,9 @@ from wagtail.models import Page, Site
 
 from core.cache import Scope, generation, token_key
 
-from .models import TakedownKind, TakedownPage
+from .models import TakedownPage
 
-WITHDRAWN_IDS_KEY = "syndication:withdrawn-page-ids"
+SERVED_IDS_KEY = "syndication:served-takedown-page-ids"
 
 
 class SiteIndex:
@@ -61,29 +61,28 @@ def exclude_taken_down(pages: QuerySet) -> QuerySet:
     return pages.exclude(pk__in=TakedownPage.objects.filter(active=True).values("page_id"))
 
 
-def withdrawn_page_ids() -> frozenset[int]:
-    """Pages that show a withdrawal notice instead of their content.
+def served_takedown_page_ids() -> frozenset[int]:
+    """Live pages that a live takedown holds: they answer as taken down when Wagtail serves them.
 
-    Consulted on every page served: the set is cached with the ``TAKEDOWNS``
-    token it was read under, and both come back in one cache round trip; every
-    takedown and restore retires the token (``core.cache``)."""
-    found = cache.get_many([token_key(Scope.TAKEDOWNS), WITHDRAWN_IDS_KEY])
+    A withdrawn page stays live for good (its notice is its content); a page taken
+    down otherwise is live only until the background unpublish has run. Consulted on
+    every page served: the set is cached with the ``TAKEDOWNS`` token it was read
+    under, and both come back in one cache round trip; every takedown, restore and
+    completed unpublish retires the token (``core.cache``)."""
+    found = cache.get_many([token_key(Scope.TAKEDOWNS), SERVED_IDS_KEY])
     token = found.get(token_key(Scope.TAKEDOWNS)) or generation(Scope.TAKEDOWNS)
-    stored = found.get(WITHDRAWN_IDS_KEY)
+    stored = found.get(SERVED_IDS_KEY)
     if stored is not None and stored[0] == token:
         return stored[1]
-    ids = frozenset(
-        TakedownPage.objects.filter(active=True, takedown__kind=TakedownKind.WITHDRAWN).values_list(
-            "page_id", flat=True
-        )
-    )
-    cache.set(WITHDRAWN_IDS_KEY, (token, ids), None)
+    ids = frozenset(TakedownPage.objects.filter(active=True, page__live=True).values_list("page_id", flat=True))
+    cache.set(SERVED_IDS_KEY, (token, ids), None)
     return ids
 
 
-def withdrawal_of(page_id: int) -> TakedownPage | None:
+def takedown_of(page_id: int) -> TakedownPage | None:
+    """The newest live takedown row holding ``page_id``."""
     return (
-        TakedownPage.objects.filter(active=True, page_id=page_id, takedown__kind=TakedownKind.WITHDRAWN)
+        TakedownPage.objects.filter(active=True, page_id=page_id)
         .select_related("takedown__replacement")
         .order_by("-takedown__created_at")
         .first()

@@ -1,13 +1,13 @@
 """The one signal of this app, for what Wagtail's own signals cannot tell.
 
-A withdrawn (撤销) page stays live — Wagtail sends nothing — yet it must leave
-every listing and the search index; its restore brings it back. Takedowns of
-the other kinds and their restores unpublish and publish through Wagtail, whose
-``page_unpublished``/``page_published`` already tell every listener.
+A takedown is in effect when it commits, but Wagtail hears of it only when the
+background unpublish runs (a withdrawn (撤销) page stays live for good, and
+Wagtail never hears of it): every listing and the search index must drop the
+pages at once, and a restore bring them back.
 """
 
 from django.dispatch import Signal
 
 # Sent after commit, ``sender=Takedown``, with ``page_ids: list[int]`` (every page a
-# withdrawn takedown reached, or its restore brought back). Receivers re-read the pages.
+# takedown reached, or its restore released) and ``restored: bool``. Receivers re-read the pages.
 takedown_changed = Signal()

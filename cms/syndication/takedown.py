@@ -1,13 +1,19 @@
 """一键下架 and its restore: the item, every alias, every copy and every pending push, in every site.
 
 Actions in the shape of Wagtail's ``wagtail/actions``: ``check()`` raises a
-Chinese-message error, ``execute()`` does the work in one transaction. Pages go
-offline and come back through Wagtail's own unpublish and publish, so its
-signals (``page_unpublished``/``page_published``: search, page cache, catalogue
-counts, the ``frontend_cache`` purge), its audit log and its alias cascade do
-their part. What Wagtail does not see — a withdrawn page stays live, but is
-listed nowhere — is retired here after commit (``core.cache``) and announced
-with ``signals.takedown_changed``.
+Chinese-message error, ``execute()`` does the work in one transaction.
+
+A takedown takes effect when its transaction commits: from then on its
+``TakedownPage`` rows make every page it reached answer as taken down (410,
+redirect, 404 or the withdrawal notice — ``wagtail_hooks.serve_taken_down`` for
+pages still live, the middleware for offline ones), listed nowhere
+(``selectors.exclude_taken_down``), out of search (``signals.takedown_changed``)
+and refused by the publish guard. The pages then go offline, and on restore come
+back, through Wagtail's own unpublish and publish — its signals, audit log, alias
+cascade and ``frontend_cache`` purge — in a background task
+(``complete_takedown``/``complete_restore``): page by page, that work
+grows with the number of copies (about 25 queries each), and a request that
+reaches a whole cluster must not wait for it.
 
 Concurrency: the item's row is locked, the graph read, every page and record
 found locked, and the graph read again until it is stable — so a push or an
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
@@ -120,14 +127,18 @@ class TakedownResult:
         )
 
 
-def _after_commit(takedown: Takedown, page_ids: list[int]) -> None:
-    """What Wagtail's unpublish and publish signals do not cover."""
-    # Withdrawn pages: the set the notice is served from. Page cache and catalogue
-    # counts too, since a withdrawn page stays live (no Wagtail signal); after
-    # an unpublish they were retired already, and once more costs nothing.
+def _after_commit(takedown: Takedown, page_ids: list[int], finish, *, restored: bool) -> None:
+    """The takedown or restore is in effect at commit: retire what was read before it
+    (the served set, rendered pages, catalogue counts), tell search, and leave the
+    Wagtail unpublish or publish of every page to the background task ``finish``."""
     invalidate_after_commit(Scope.TAKEDOWNS, Scope.PAGES, Scope.CATALOGUE)
-    if takedown.kind == TakedownKind.WITHDRAWN:
-        transaction.on_commit(lambda: takedown_changed.send(sender=Takedown, page_ids=list(page_ids)))
+    transaction.on_commit(
+        lambda: takedown_changed.send(sender=Takedown, page_ids=list(page_ids), restored=restored), robust=True
+    )
+    if takedown.kind != TakedownKind.WITHDRAWN:
+        # The task enqueued in this transaction: a database queue sees it only once
+        # the takedown has committed; the default backend runs it right after commit.
+        finish.enqueue(takedown.pk)
 
 
 class TakeDownAction:
@@ -209,10 +220,8 @@ class TakeDownAction:
                     live_revision_id=page.live_revision_id,
                 )
             )
-        # The rows first: from here on the publish guard refuses these pages.
+        # From here on the publish guard refuses these pages.
         rows = TakedownPage.objects.bulk_create(rows)
-        if self.kind != TakedownKind.WITHDRAWN:
-            self._unpublish(plan)
         withdrawn = 0
         push_ids = [r.pk for r in plan.pushes]
         for status in ACTIVE_PUSH_STATUSES:
@@ -225,19 +234,36 @@ class TakeDownAction:
             user=self.user,
             data={"kind": self.kind, "reason": self.reason, "takedown": takedown.pk, "pages": plan.page_ids},
         )
-        _after_commit(takedown, plan.page_ids)
+        _after_commit(takedown, plan.page_ids, complete_takedown, restored=False)
         return TakedownResult(takedown, created=True, pages=rows, pushes_withdrawn=withdrawn)
 
-    def _unpublish(self, plan: TakedownPlan) -> None:
-        # Wagtail unpublishes a page's live aliases with it (recursively), so an alias
-        # whose source goes offline here is left to that; the live pages are read at once.
-        live = {page.pk: page for page in Page.objects.filter(pk__in=plan.page_ids, live=True).specific()}
-        for page_id in plan.page_ids:
+
+@task()
+def complete_takedown(takedown_id: int) -> int:
+    """Take offline, through Wagtail's unpublish, the pages a live takedown still holds
+    live (the background part of ``TakeDownAction``). One transaction on the locked
+    takedown row, so a restore waits for it or it sees the restore; idempotent: run
+    again (a retried task), it finds nothing left. Returns the pages unpublished."""
+    with transaction.atomic():
+        takedown = Takedown.objects.select_for_update().filter(pk=takedown_id, restored_at__isnull=True).first()
+        if takedown is None or takedown.kind == TakedownKind.WITHDRAWN:
+            return 0
+        rows = list(takedown.pages.filter(active=True).order_by("pk"))  # the plan's order
+        ids = [row.page_id for row in rows]
+        live = {page.pk: page for page in Page.objects.select_for_update().filter(pk__in=ids, live=True).specific()}
+        unpublished = 0
+        for page_id in ids:
             page = live.get(page_id)
+            # Wagtail unpublishes a page's live aliases with it (recursively), so an
+            # alias whose source goes offline here is left to that.
             if page is not None and page.alias_of_id not in live:
-                # Our own permission rule was checked: the item's publish right, or
-                # take_down_anywhere; aliases and copies in other sites go with it.
-                UnpublishPageAction(page, user=self.user).execute(skip_permission_checks=True)
+                # Our own permission rule was checked by the action: the item's publish
+                # right, or take_down_anywhere; aliases and copies elsewhere go with it.
+                UnpublishPageAction(page, user=takedown.actor).execute(skip_permission_checks=True)
+                unpublished += 1
+        # The served set lists live pages only: these have left it.
+        invalidate_after_commit(Scope.TAKEDOWNS)
+        return unpublished
 
 
 class RestoreAction:
@@ -281,24 +307,43 @@ class RestoreAction:
                 takedown.withdrawn_pushes.filter(status_before_takedown=status).update(
                     status=status, status_before_takedown="", takedown=None
                 )
-            if takedown.kind != TakedownKind.WITHDRAWN:
-                self._republish(rows)
             log(
                 instance=self.item,
                 action="syndication.restore",
                 user=self.user,
                 data={"takedown": takedown.pk, "reason": self.reason},
             )
-            _after_commit(takedown, page_ids)
+            _after_commit(takedown, page_ids, complete_restore, restored=True)
         return takedown
 
-    def _republish(self, rows: list[TakedownPage]) -> None:
+
+@task()
+def complete_restore(takedown_id: int) -> int:
+    """Bring back, through Wagtail's publish, the pages a restored takedown took offline
+    (the background part of ``RestoreAction``); pages another live takedown holds stay
+    down. One transaction on the locked takedown row; idempotent. Returns the pages
+    published again."""
+    with transaction.atomic():
+        takedown = Takedown.objects.select_for_update().filter(pk=takedown_id, restored_at__isnull=False).first()
+        if takedown is None or takedown.kind == TakedownKind.WITHDRAWN:
+            return 0
+        rows = list(takedown.pages.order_by("pk"))  # the plan's order: sources before their aliases
+        Page.objects.select_for_update().filter(pk__in=[row.page_id for row in rows]).values_list("pk").first()
+        return _Republish(takedown.restored_by).run(rows)
+
+
+class _Republish:
+    def __init__(self, user) -> None:
+        self.user = user
+
+    def run(self, rows: list[TakedownPage]) -> int:
         held = set(
             TakedownPage.objects.filter(active=True, page_id__in=[row.page_id for row in rows]).values_list(
                 "page_id", flat=True
             )
         )
         relive = [row for row in rows if row.was_live and row.page_id not in held]
+        published = 0
         # Each revision brought back is the one that was live before the takedown: it
         # passed review (or was exempt from it) when it first went live, and restore
         # publishes no new content. The review rule would refuse it nonetheless where
@@ -314,10 +359,12 @@ class RestoreAction:
                     self._republish_alias(page)
                 else:
                     self._republish_page(page, row)
+                published += 1
         # Wagtail's publish brings every alias of a page back with it; those that were
         # offline before the takedown stay offline (held ones: handlers.keep_held_alias_offline).
         for page in Page.objects.filter(pk__in=[row.page_id for row in rows if not row.was_live], live=True).specific():
             UnpublishPageAction(page, user=self.user, log_action=False).execute(skip_permission_checks=True)
+        return published
 
     def _republish_page(self, page: Page, row: TakedownPage) -> None:
         revision = row.live_revision

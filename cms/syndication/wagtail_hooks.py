@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from core.publishing import PublishRefused
 
+from .middleware import offline_response
+from .models import TakedownKind
 from .permissions import can_push, can_take_down, can_view_records
-from .selectors import active_takedown_page_ids, withdrawal_of, withdrawn_page_ids
+from .selectors import active_takedown_page_ids, served_takedown_page_ids, takedown_of
 from .takedown import withdraw_site_pushes
 
 
 @hooks.register("before_serve_page")
-def serve_withdrawal_notice(page, request, serve_args, serve_kwargs):
-    # A cache read per page served; a query only for the (rare) withdrawn page.
-    if page.pk not in withdrawn_page_ids():
+def serve_taken_down(page, request, serve_args, serve_kwargs):
+    # A cache read per page served; a query only for a (rare) page a takedown holds:
+    # withdrawn ones for good, the others until the background unpublish has run.
+    if page.pk not in served_takedown_page_ids():
         return None
-    row = withdrawal_of(page.pk)
+    row = takedown_of(page.pk)
     if row is None:
         return None
     takedown = row.takedown
+    if takedown.kind == TakedownKind.VANISH:
+        raise Http404
+    if takedown.kind != TakedownKind.WITHDRAWN:
+        return offline_response(request, row)
     replacement = takedown.replacement
     context = {
         "page": page,

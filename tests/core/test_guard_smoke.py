@@ -13,9 +13,12 @@ from tests.conftest import column_of, publish_article, publish_through_workflow
 pytestmark = pytest.mark.django_db
 
 
-def test_takedown_then_workflow_approval_is_refused(department, superuser, make_user):
+def test_takedown_then_workflow_approval_is_refused(
+    department, superuser, make_user, django_capture_on_commit_callbacks
+):
     page = publish_article(column_of(department, "tzgg"), "将被下架的通知")
-    take_down(page, TakedownKind.GONE, "内容有误", superuser)
+    with django_capture_on_commit_callbacks(execute=True):  # the unpublish runs after commit
+        take_down(page, TakedownKind.GONE, "内容有误", superuser)
     editor = make_user(department, "editor")
     reviewers = [make_user(department, "reviewer"), make_user(department, "leader")]
     page = page.specific

@@ -213,14 +213,17 @@ def test_bad_input_gets_a_chinese_message_never_a_500(client, portal, township, 
     assert not PushRecord.objects.exists()
 
 
-def test_a_taken_down_item_cannot_be_republished_from_the_editor(client, township, item, editor_of, superuser):
+def test_a_taken_down_item_cannot_be_republished_from_the_editor(
+    client, township, item, editor_of, superuser, committed
+):
     from django.utils import timezone
     from wagtail.models import Page
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
     from cms.syndication.takedown import take_down
 
-    take_down(item, TakedownKind.GONE, "错误", editor_of(township))
+    with committed():
+        take_down(item, TakedownKind.GONE, "错误", editor_of(township))
     # Only superusers may publish directly at all (site roles go through the review workflow).
     client.force_login(superuser)
     url = reverse("wagtailadmin_pages:edit", args=[item.pk])

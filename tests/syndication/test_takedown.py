@@ -156,11 +156,14 @@ def test_restore_brings_back_exactly_what_was_taken_down(client, info_center, to
         restore(pages[0], info_center, "再次恢复")
 
 
-def test_restoring_a_copys_takedown_leaves_what_the_sources_takedown_holds(info_center, spread):
+def test_restoring_a_copys_takedown_leaves_what_the_sources_takedown_holds(info_center, spread, committed):
     source, _alias, copy, onward = spread["pages"]
-    take_down(copy, TakedownKind.GONE, "副本有误", info_center)
-    take_down(source, TakedownKind.GONE, "原文撤回", info_center)
-    restore(copy, info_center, "副本已更正")
+    with committed():
+        take_down(copy, TakedownKind.GONE, "副本有误", info_center)
+    with committed():
+        take_down(source, TakedownKind.GONE, "原文撤回", info_center)
+    with committed():
+        restore(copy, info_center, "副本已更正")
     assert not Page.objects.filter(pk__in=[copy.pk, onward.pk], live=True).exists()
 
 
@@ -208,7 +211,7 @@ def test_a_withdrawal_and_its_restore_send_takedown_changed_after_commit(
     assert received == [ids, ids]
 
 
-def test_going_offline_and_back_is_wagtails_own_unpublish_and_publish(info_center, spread):
+def test_going_offline_and_back_is_wagtails_own_unpublish_and_publish(info_center, spread, committed):
     """So Wagtail's signals (search, caches, frontend purge) and audit log see every page."""
     from wagtail.models import PageLogEntry
     from wagtail.signals import page_published, page_unpublished
@@ -224,8 +227,10 @@ def test_going_offline_and_back_is_wagtails_own_unpublish_and_publish(info_cente
     page_unpublished.connect(on_unpublished)
     page_published.connect(on_published)
     try:
-        take_down(spread["pages"][0], TakedownKind.GONE, "错误", info_center)
-        restore(spread["pages"][0], info_center, "核实无误")
+        with committed():  # the Wagtail part runs in a background task, after commit
+            take_down(spread["pages"][0], TakedownKind.GONE, "错误", info_center)
+        with committed():
+            restore(spread["pages"][0], info_center, "核实无误")
     finally:
         page_unpublished.disconnect(on_unpublished)
         page_published.disconnect(on_published)
@@ -379,3 +384,31 @@ def test_push_queries_do_not_grow_with_the_number_of_targets_nor_takedown_bookke
     (push2, down2), (push4, down4), (push6, down6) = queries(2, "two"), queries(4, "four"), queries(6, "six")
     assert push2 == push4 == push6
     assert down6 - down4 == down4 - down2, "the same number of queries for every further page"
+
+
+# --- in effect at commit, before the background unpublish -------------------------
+
+
+@pytest.mark.parametrize(("kind", "status"), [(TakedownKind.GONE, 410), (TakedownKind.VANISH, 404)])
+def test_a_takedown_holds_from_its_commit_while_the_worker_has_not_yet_unpublished(
+    client, info_center, spread, committed, settings, kind, status
+):
+    """With a real queue the Wagtail unpublish waits for a worker: until then every page is
+    still live, yet answers as taken down, is listed nowhere, and cannot be published."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, never run
+    pages = spread["pages"]
+    with committed():
+        take_down(pages[0], kind, "错误", info_center)
+
+    assert [r.task.name for r in default_task_backend.results] == ["complete_takedown"]
+    assert Page.objects.filter(pk__in=[p.pk for p in pages[:3]], live=True).count() == 3, "not yet unpublished"
+    assert all(served(client, page)[0] == status for page in pages[:3])
+    assert not exclude_taken_down(Page.objects.filter(pk__in=[p.pk for p in pages])).exists()
+
+    # The worker gets to it: the pages go offline through Wagtail and still answer the same.
+    with committed():
+        default_task_backend.results[0].task.call(*default_task_backend.results[0].args)
+    assert not Page.objects.filter(pk__in=[p.pk for p in pages], live=True).exists()
+    assert all(served(client, page)[0] == status for page in pages[:3])

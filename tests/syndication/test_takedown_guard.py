@@ -219,7 +219,8 @@ def test_after_restore_the_item_publishes_again(client, superuser, spread, commi
 
 def test_an_alias_taken_down_on_its_own_stays_down_when_its_source_publishes(client, superuser, spread, committed):
     item, alias, _copy = spread
-    take_down(alias, TakedownKind.GONE, "本站不再转载", superuser)
+    with committed():
+        take_down(alias, TakedownKind.GONE, "本站不再转载", superuser)
     page = Page.objects.get(pk=item.pk).specific
     page.title = NEW_TITLE
     page.save_revision(user=superuser).publish(user=superuser)
@@ -236,7 +237,8 @@ def test_an_alias_taken_down_on_its_own_stays_down_when_its_source_publishes(cli
 def test_a_page_live_without_a_revision_comes_back_too(client, superuser, township, item, committed):
     """Pages made live in code (provisioning) may have no live revision: restore records one."""
     Page.objects.filter(pk=item.pk).update(live_revision=None)
-    take_down(item, TakedownKind.GONE, "内容有误", superuser)
+    with committed():
+        take_down(item, TakedownKind.GONE, "内容有误", superuser)
     with committed():
         restore(item, superuser, "核实无误")
     page = Page.objects.get(pk=item.pk)
