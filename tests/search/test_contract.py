@@ -237,7 +237,7 @@ class TestWriting:
 
 def test_the_fallback_widens_to_any_word_only_when_all_words_find_nothing(backend, documents):
     query = SearchQuery(parsed=parse_query("防汛 放管服"))
-    results, widened = services.run_search(query)
-    assert widened and results.total == 2
-    results, widened = services.run_search(replace(query, parsed=parse_query("防汛 物资")))
-    assert not widened and results.total == 1
+    outcome = services.run_search(query)
+    assert outcome.widened and outcome.results.total == 2
+    outcome = services.run_search(replace(query, parsed=parse_query("防汛 物资")))
+    assert not outcome.widened and outcome.results.total == 1
