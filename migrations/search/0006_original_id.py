@@ -4,6 +4,8 @@ one hit per original (docs/search.md, "Pushed items").
 Existing rows get their original from the alias or the copy's push record (one step;
 ``rebuild_search_index`` follows longer chains)."""
 
+import importlib
+
 from django.db import migrations, models
 
 FORWARD = [
@@ -15,14 +17,24 @@ FORWARD = [
 ]
 
 
+# SQLite rebuilds the table to add the column, dropping the FTS5 triggers with it:
+# create them again and refill the FTS5 table (as in 0004).
+FULL_TEXT = importlib.import_module("migrations.search.0002_full_text_indexes")
+SQLITE_FULL_TEXT = [
+    *FULL_TEXT.SQLITE_DROP,
+    *FULL_TEXT.SQLITE_CREATE,
+    "INSERT INTO search_entry_fts(search_entry_fts) VALUES ('rebuild')",
+]
+
 
 def forward(apps, schema_editor) -> None:
+    postgresql = schema_editor.connection.vendor == "postgresql"
     with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
+        if postgresql:
             # The column's index is created at the end of the migration; PostgreSQL
             # refuses while the updates' deferred foreign-key checks are pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for statement in FORWARD:
+        for statement in FORWARD + ([] if postgresql else SQLITE_FULL_TEXT):
             cursor.execute(statement)
 
 
