@@ -182,7 +182,7 @@ def run_queries(site_ids: list[int]) -> list[tuple[str, float, int]]:
             **fields,
         )
         start = time.perf_counter()
-        results, _ = services.run_search(query)
+        results = services.run_search(query).results
         timings.append((text, (time.perf_counter() - start) * 1000, results.total))
     return timings
 

@@ -24,6 +24,7 @@ from cms.disclosure.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
+from cms.syndication.models import PushMode, PushRecord
 from core.text import plain_text
 from sites.models import SiteProfile
 
@@ -57,7 +58,13 @@ class SearchDocument:
     index_number: str = ""
     document_number: str = ""
     in_catalogue: bool = False
+    # The page this one was pushed from (alias or copy, followed to the first source),
+    # else its own id: search lists one hit per original (另见于 names the others).
+    original_id: int = 0
     terms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.original_id = self.original_id or self.page_id
 
     def analyse(self) -> SearchDocument:
         """Segment title, summary and body once, for whichever backend stores it."""
@@ -102,6 +109,7 @@ def build_documents(pages: Iterable[Page]) -> Iterator[SearchDocument]:
     index_numbers = dict(IndexNumber.objects.filter(page_id__in=[p.pk for p in pages]).values_list("page_id", "value"))
     articles = [page for page in pages if isinstance(page, ArticlePage)]
     attachments = _attachment_texts(articles)
+    originals = originals_of([page.pk for page in articles])
     for page in pages:
         site = _site_for(page, site_roots)
         if site is None:
@@ -114,6 +122,7 @@ def build_documents(pages: Iterable[Page]) -> Iterator[SearchDocument]:
             title=page.title,
             url=site.root_url + page.url_path[len(site.root_page.url_path) - 1 :],
             column_path=" > ".join(column_titles.get(page.path[:i], "") for i in _ancestor_cuts(page, site)),
+            original_id=originals.get(page.pk, page.pk),
         )
         if isinstance(page, ArticlePage):
             _add_article_fields(document, page, index_numbers.get(page.pk, ""), attachments.get(page.pk, ""))
@@ -143,6 +152,36 @@ def _add_article_fields(document: SearchDocument, page: ArticlePage, index_numbe
         document.topic_id = page.topic_id
         document.genre = page.genre
         document.validity = page.validity
+
+
+MAX_PUSH_DEPTH = 5  # a copy of a copy of …: pushes rarely go further than twice
+
+
+def originals_of(page_ids: Iterable[int]) -> dict[int, int]:
+    """Page id → the page it was pushed from, for the pushed ones among ``page_ids``.
+
+    An alias names its source (``alias_of``); an accepted copy has a push record
+    (``resulting_page``). Followed back to the first source, a query per step of
+    the chain (not per page).
+    """
+    originals: dict[int, int] = {}
+    frontier = {pk: pk for pk in page_ids}  # page → the page whose source is looked up next
+    for _ in range(MAX_PUSH_DEPTH):
+        if not frontier:
+            break
+        sources = dict(
+            Page.objects.filter(pk__in=frontier.values(), alias_of__isnull=False).values_list("pk", "alias_of_id")
+        )
+        copies = PushRecord.objects.filter(resulting_page_id__in=frontier.values(), mode=PushMode.COPY).values_list(
+            "resulting_page_id", "source_id"
+        )
+        sources.update(copies)
+        next_frontier = {}
+        for page_id, current in frontier.items():
+            if current in sources:
+                originals[page_id] = next_frontier[page_id] = sources[current]
+        frontier = next_frontier
+    return originals
 
 
 def _site_roots() -> list[Site]:

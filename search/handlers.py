@@ -1,9 +1,10 @@
 """Every reaction of the search index to a change, connected once in ``SearchConfig.ready``.
 
 Each one queues an index update (``search.tasks``: run after the transaction that
-queued it commits, or by a worker): publish, unpublish, move, delete, restore, a view
-restriction added or lifted; organisation and site names (the segmenter learns them)
-and a new or readdressed site. A takedown removes its pages at once, after its commit.
+queued it commits, or by a worker): publish, unpublish, a new alias, move, delete,
+restore, a view restriction added or lifted; organisation and site names (the segmenter
+learns them) and a new or readdressed site. A takedown removes its pages at once, after
+its commit.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ from .tasks import remove_from_index, update_index, update_site_index
 
 def page_changed(sender, instance: Page, **kwargs) -> None:
     update_index.enqueue([instance.pk])
+
+
+def alias_created(sender, instance: Page, created: bool, **kwargs) -> None:
+    # Wagtail creates an alias (CreatePageAliasAction: 一键推送's 引用, the admin's
+    # "create alias") live, with a plain save and no page_published; only a later
+    # publish of its source sends one for it.
+    if created and instance.alias_of_id:
+        update_index.enqueue([instance.pk])
 
 
 def page_moved(sender, instance: Page, **kwargs) -> None:
@@ -65,6 +74,7 @@ def connect() -> None:
     connect_for_page_models(page_published, page_changed, "search.published")
     connect_for_page_models(page_unpublished, page_changed, "search.unpublished")
     connect_for_page_models(post_page_move, page_moved, "search.moved")
+    connect_for_page_models(post_save, alias_created, "search.alias_created")
     # Deleting a page of any type deletes its Page row: one sender sees every delete.
     post_delete.connect(page_deleted, sender=Page, dispatch_uid="search.page_deleted")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_saved")

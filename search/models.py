@@ -49,6 +49,9 @@ class SearchEntry(models.Model):
     index_number = models.CharField(max_length=100, blank=True, db_index=True)
     document_number = models.CharField(max_length=60, blank=True, db_index=True)
     in_catalogue = models.BooleanField(default=False)
+    # The page it was pushed from (alias or copy), else its own id: a search lists
+    # one hit per original, the earliest page of each group it matches.
+    original_id = models.IntegerField(db_index=True)
 
     # What a hit shows.
     title = models.CharField(max_length=255)

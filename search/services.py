@@ -4,7 +4,7 @@ handlers' background tasks, the rebuild command, the public views and tests alik
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from wagtail.models import Page, Site
@@ -17,10 +17,11 @@ from sites.models import Organisation, SiteStatus
 
 from . import analysis
 from .backends import get_backend
-from .backends.base import SearchQuery, SearchResults
-from .documents import SearchDocument, build_documents, indexable_pages
+from .backends.base import Copy, Hit, SearchQuery, SearchResults
+from .documents import SearchDocument, build_documents, indexable_pages, originals_of
 
 BATCH = 500
+EXACT_LIMIT = 50  # pages sharing one 发文字号 looked at: an item and the sites it was pushed to
 
 
 _loaded_generation: str | None = None
@@ -112,7 +113,11 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
 
 
 def exact_item(raw_query: str) -> Page | None:
-    """The page the public may find that a query names exactly by 索引号 or 发文字号 (any bracket form), if one."""
+    """The page the public may find that a query names exactly by 索引号 or 发文字号 (any bracket form), if one.
+
+    A pushed item's aliases and copies carry its 发文字号 too: they name the same item,
+    which opens at its original (or the earliest findable page of its group).
+    """
     text = "".join(analysis.fold(raw_query).split()).upper()
     if not text or len(text) > 100:
         return None
@@ -122,24 +127,62 @@ def exact_item(raw_query: str) -> Page | None:
         return numbered
     document_number = normalise_document_number(raw_query.strip())
     if "〔" in document_number and document_number.endswith("号"):
-        matches = list(findable.filter(document_number=document_number)[:2])
-        if len(matches) == 1:
-            return matches[0]
+        page_ids = sorted(findable.filter(document_number=document_number).values_list("pk", flat=True)[:EXACT_LIMIT])
+        originals = originals_of(page_ids)
+        if page_ids and len({originals.get(pk, pk) for pk in page_ids}) == 1:
+            return Page.objects.get(pk=page_ids[0]).specific
     return None
 
 
-def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
+@dataclass
+class SearchOutcome:
+    results: SearchResults
+    widened: bool = False  # every word together found nothing; these have any of them
+    # The site found nothing with every word, the whole cluster this many (not widened then).
+    cluster_total: int = 0
+
+
+def run_search(query: SearchQuery, cluster_site_ids: tuple[int, ...] = ()) -> SearchOutcome:
     """Search; when every word together finds nothing, retry with any word.
 
-    Returns the results and whether they come from that wider retry.
+    Not in one site (``query.site_ids`` narrower than ``cluster_site_ids``) whose
+    cluster holds items with every word: widening there listed more, weaker, results
+    for 本站 than 全站群 gave for the same words. The reader is sent to the cluster instead.
     """
     backend = get_backend()
     results = backend.search(query)
     if results.total == 0 and query.parsed and len(query.parsed.groups) + len(query.parsed.phrases) > 1:
+        if cluster_site_ids and set(query.site_ids) < set(cluster_site_ids):
+            cluster = backend.search(replace(query, site_ids=cluster_site_ids, offset=0, limit=0))
+            if cluster.total:
+                return SearchOutcome(results, cluster_total=cluster.total)
         wider = backend.search(replace(query, match_any=True))
         if wider.total:
-            return wider, True
-    return results, False
+            return SearchOutcome(wider, widened=True)
+    return SearchOutcome(results)
+
+
+def also_in(hits: list[Hit], site_ids: Iterable[int]) -> dict[int, list[Copy]]:
+    """For each hit, the same item in other sites among ``site_ids`` (its original, aliases, copies):
+    one per site, one backend call per page of hits."""
+    originals = {hit.original_id or hit.page_id for hit in hits}
+    if not originals:
+        return {}
+    site_ids = set(site_ids)
+    groups: dict[int, list[Copy]] = {}
+    for copy in get_backend().copies(sorted(originals)):
+        if copy.site_id in site_ids:
+            groups.setdefault(copy.original_id, []).append(copy)
+    shown: dict[int, list[Copy]] = {}
+    for hit in hits:
+        seen = {hit.site_id}
+        others = []
+        for copy in groups.get(hit.original_id or hit.page_id, []):
+            if copy.site_id not in seen:
+                seen.add(copy.site_id)
+                others.append(copy)
+        shown[hit.page_id] = others
+    return shown
 
 
 def open_site_ids() -> list[int]:

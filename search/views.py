@@ -55,7 +55,8 @@ def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> d
     services.load_cluster_words()  # segment the query as the index was
     parsed = parse_query(params.q)
     in_site = params.scope == "site" and site is not None
-    site_ids = (site.pk,) if in_site else tuple(services.open_site_ids())
+    open_site_ids = tuple(services.open_site_ids())
+    site_ids = (site.pk,) if in_site else open_site_ids
     query = SearchQuery(
         parsed=parsed,
         site_ids=site_ids,
@@ -67,8 +68,11 @@ def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> d
         limit=PAGE_SIZE,
         catalogue_only=params.catalogue,
     )
-    results, widened = services.run_search(query)
-    labels = _labels(results.facets, params.filters)
+    outcome = services.run_search(query, cluster_site_ids=open_site_ids)
+    results = outcome.results
+    also_in = services.also_in(results.hits, open_site_ids)
+    copy_sites = [copy.site_id for copies in also_in.values() for copy in copies]
+    labels = _labels(results.facets, params.filters, copy_sites)
     terms = parsed.terms
     site_names = labels["site"]
     hits = [
@@ -82,6 +86,10 @@ def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> d
             "type_label": ContentType(hit.content_type).label,
             "index_number": hit.index_number,
             "document_number": hit.document_number,
+            "also_in": [
+                {"site_name": site_names.get(copy.site_id, ""), "url": copy.url}
+                for copy in also_in.get(hit.page_id, [])
+            ],
         }
         for hit in results.hits
     ]
@@ -92,7 +100,7 @@ def _results(request: HttpRequest, site: Site | None, params: SearchParams) -> d
         "hits": hits,
         "total": results.total,
         "approximate": results.approximate,
-        "widened": widened,
+        "widened": outcome.widened,
         "facets": _facet_links(results.facets, labels, params),
         "active_filters": _active_filters(params, labels),
         "page_number": params.page,
@@ -111,12 +119,14 @@ def _backend_filters(filters: dict) -> dict:
     return backend_filters
 
 
-def _labels(facets: dict, filters: dict) -> dict[str, dict]:
-    """Display names for the facet values found and filtered on (a query per model, for those ids only)."""
+def _labels(facets: dict, filters: dict, more_sites: list[int]) -> dict[str, dict]:
+    """Display names for the facet values found and filtered on, and the sites in ``more_sites``
+    (a query per model, for those ids only)."""
     ids = {
         name: [value for value, _ in facets.get(name, [])] + [filters[p] for p in (parameter,) if p in filters]
         for name, parameter in (("site", "site"), ("organisation", "org"), ("topic", "topic"))
     }
+    ids["site"] += more_sites
     return {
         "site": dict(Site.objects.filter(pk__in=ids["site"]).values_list("pk", "site_name")),
         "organisation": {o.pk: o.name for o in Organisation.objects.filter(pk__in=ids["organisation"])},

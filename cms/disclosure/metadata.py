@@ -61,12 +61,13 @@ REQUIRED_BY_MODE: dict[str, tuple[str, ...]] = {
 }
 WITHDRAWN_VALIDITIES = (Validity.REPEALED, Validity.EXPIRED)
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕"})
+# 〔〕 is the standard (GB/T 9704); people type [], ［］ and 【】 (the IME's default), more rarely 〖〗 〘〙 ﹝﹞.
+_BRACKETS = str.maketrans("[［【〖〘﹝]］】〗〙﹞", "〔〔〔〔〔〔〕〕〕〕〕〕")
 DOCUMENT_NUMBER_RE = re.compile(r"^\S+〔(\d{4})〕\d+号$")
 
 
 def normalise_document_number(value: str) -> str:
-    """发文字号 with any of [] ［］ 〔〕 → the standard 〔〕 form, spaces removed."""
+    """发文字号 with any square bracket ([] ［］ 【】 …) → the standard 〔〕 form, spaces removed."""
     return re.sub(r"\s+", "", value or "").translate(_BRACKETS)
 
 

@@ -41,6 +41,17 @@ class Hit:
     index_number: str = ""
     document_number: str = ""
     organisation_id: int | None = None
+    original_id: int | None = None  # the page it was pushed from, or its own id
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A page of an original's group (the original, an alias or a copy of it) in the index."""
+
+    original_id: int
+    page_id: int
+    site_id: int
+    url: str
 
 
 @dataclass
@@ -60,7 +71,12 @@ class SearchBackend(Protocol):
     def delete(self, page_ids: Sequence[int]) -> None:
         """Remove documents; unknown ids are ignored."""
 
-    def search(self, query: SearchQuery) -> SearchResults: ...
+    def search(self, query: SearchQuery) -> SearchResults:
+        """One page of hits, one per original (its aliases and copies collapse into it);
+        the total and facet counts count originals too."""
+
+    def copies(self, original_ids: Sequence[int]) -> list[Copy]:
+        """Every indexed page of these originals' groups (the originals included), by page id."""
 
     def clear(self) -> None:
         """Remove every document."""

@@ -14,12 +14,13 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..documents import SearchDocument
 from ..models import SAMPLE_BUCKETS, SearchEntry, sample_bucket
-from .base import FACETS, Hit, SearchQuery, SearchResults
+from .base import FACETS, Copy, Hit, SearchQuery, SearchResults
 
 BATCH = 500
 # Relevance scores this many of the newest title/summary matches, not every one:
@@ -49,6 +50,7 @@ HIT_FIELDS = (
     "index_number",
     "document_number",
     "organisation_id",
+    "original_id",
 )
 # ts_rank_cd weights for D, C, B, A (title 1.0, summary 0.5), over head_vector:
 # a match in the body only ranks 0, and newer items come first among those.
@@ -143,13 +145,20 @@ class DatabaseBackend:
                 _set_local(seqscan=False, indexscan=False)
             return self._search(query)
 
+    def copies(self, original_ids: Sequence[int]) -> list[Copy]:
+        rows = SearchEntry.objects.filter(original_id__in=list(original_ids)).order_by("page_id")
+        return [Copy(*row) for row in rows.values_list("original_id", "page_id", "site_id", "url")]
+
     def _search(self, query: SearchQuery) -> SearchResults:
         entries = self._filtered(query)
         matched, rank = self._match(entries, query) if query.parsed else (entries, None)
+        # Counted by original (count(DISTINCT original_id)); listed once each, below.
         estimate = self._estimate(matched, query) if query.parsed and self.vendor == "postgresql" else None
         approximate = estimate is not None
         total, facets = estimate if approximate else self._count_and_facets(matched)[:2]
-        page_ids = self._page_ids(entries, matched, rank, query, common=approximate) if total else []
+        page_ids = (
+            self._page_ids(entries, self._collapsed(matched, query), rank, query, common=approximate) if total else []
+        )
         return SearchResults(hits=_hits(page_ids), total=total, facets=facets, approximate=approximate)
 
     def _estimate(self, matched: QuerySet[SearchEntry], query: SearchQuery):
@@ -210,7 +219,9 @@ class DatabaseBackend:
                 params=["{title_terms summary_terms} : (" + _fts_match(query) + ")"],
             )
         newest = list(
-            in_head.order_by("-publication_date", "-page_id").values_list("page_id", flat=True)[:RERANK_WINDOW]
+            self._collapsed(in_head, query)
+            .order_by("-publication_date", "-page_id")
+            .values_list("page_id", flat=True)[:RERANK_WINDOW]
         )
         # Scored after the LIMIT: scoring inside it would score every title/summary match.
         window = SearchEntry.objects.filter(page_id__in=newest)
@@ -223,6 +234,21 @@ class DatabaseBackend:
         )
         # Python's sort is stable: equal scores stay newest first.
         return [page_id for page_id, _score in sorted(rows, key=lambda row: -row[1])]
+
+    def _collapsed(self, matched: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[SearchEntry]:
+        """``matched`` less the pages whose group (an original, its aliases and copies) has an
+        earlier page among the query's matches: one hit per original, the original itself
+        when it matches. Only pushed pages pay for the check (an index lookup by original)."""
+        twins = self._filtered(query).filter(original_id=OuterRef("original_id"), page_id__lt=OuterRef("page_id"))
+        if query.parsed:
+            # Unqualified columns name the subquery's own table (search_searchentry is aliased there).
+            if self.vendor == "postgresql":
+                condition = RawSQL("vector @@ to_tsquery('simple', %s)", [_tsquery(query)], output_field=BooleanField())
+                twins = twins.filter(condition)
+            else:
+                fts = RawSQL("SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s", [_fts_match(query)])
+                twins = twins.filter(page_id__in=fts)
+        return matched.filter(Q(page_id=F("original_id")) | ~Exists(twins))
 
     def _scoped(self, site_ids: tuple[int, ...]) -> QuerySet[SearchEntry]:
         return SearchEntry.objects.filter(site_id__in=site_ids) if site_ids else SearchEntry.objects.all()
@@ -285,10 +311,12 @@ class DatabaseBackend:
             # One pass over the matches: a grouping set per facet, and () for the total.
             if passes is not None:
                 matched = matched.annotate(passes=ExpressionWrapper(passes, output_field=BooleanField()))
-            sql, params = matched.values(*columns, *(["passes"] if passes is not None else [])).query.sql_with_params()
+            selected = [*columns, "original_id", *(["passes"] if passes is not None else [])]
+            sql, params = matched.values(*selected).query.sql_with_params()
             listed = ", ".join(columns)
             sets = ", ".join(f"({column})" for column in columns)
-            counted = "count(*) FILTER (WHERE passes)" if passes is not None else "count(*)"
+            # A pushed item counts once (its aliases and copies share original_id), as it is listed.
+            counted = "count(DISTINCT original_id)" + (" FILTER (WHERE passes)" if passes is not None else "")
             total = read = 0
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -312,13 +340,17 @@ class DatabaseBackend:
             if passes is not None:
                 read = matched.count()
                 matched = matched.filter(passes)
-            total = matched.count()
+            total = matched.values("original_id").distinct().count()
             if passes is None:
                 read = total
             for name, column in zip(FACETS, columns, strict=True):
                 if not total:
                     break
-                rows = matched.exclude(**{f"{column}__isnull": True}).values_list(column).annotate(n=Count("pk"))
+                rows = (
+                    matched.exclude(**{f"{column}__isnull": True})
+                    .values_list(column)
+                    .annotate(n=Count("original_id", distinct=True))
+                )
                 facets[name] = [(value, n) for value, n in rows if value not in (None, "")]
         ordered = {
             name: sorted(values, key=lambda v: (-v[1], str(v[0])))[:FACET_LIMIT] for name, values in facets.items()
@@ -377,6 +409,7 @@ def _entry(document: SearchDocument) -> SearchEntry:
         url=document.url[:500],
         column_path=document.column_path[:500],
         text=document.text,
+        original_id=document.original_id,
         sample_bucket=sample_bucket(document.page_id),
         title_terms=document.terms["title"],
         summary_terms=document.terms["summary"],

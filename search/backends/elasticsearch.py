@@ -15,6 +15,7 @@ from datetime import datetime, time
 from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
+    A,
     Boolean,
     Date,
     Document,
@@ -29,10 +30,13 @@ from elasticsearch.dsl import (
 )
 
 from ..documents import SearchDocument
-from .base import FACETS, Hit, SearchQuery, SearchResults
+from .base import FACETS, Copy, Hit, SearchQuery, SearchResults
 
 FACET_LIMIT = 30
 BULK_CHUNK = 500
+COPIES_LIMIT = 1000  # pages of one page of hits' groups: ten items, each in a few dozen sites at most
+# Counts of originals (cardinality) are exact below this many, estimates above (Elasticsearch's maximum).
+EXACT_CARDINALITY = 40_000
 SEGMENTED = analyzer("segmented", tokenizer="whitespace", filter=["lowercase"])
 SEARCH_FIELDS = ["title_terms^4", "summary_terms^2", "body_terms"]
 FACET_FIELDS = {
@@ -61,6 +65,9 @@ class SearchDoc(Document):
     index_number = Keyword()
     document_number = Keyword()
     in_catalogue = Boolean()
+    page_id = Integer()
+    # The page it was pushed from, else its own id: hits collapse on it, counts count it.
+    original_id = Integer()
     title = Keyword(index=False)
     url = Keyword(index=False)
     column_path = Keyword(index=False)
@@ -128,18 +135,28 @@ def filter_clauses(query: SearchQuery) -> list[Q]:
     return filters
 
 
+def originals() -> A:
+    return A("cardinality", field="original_id", precision_threshold=EXACT_CARDINALITY)
+
+
 class ClusterFacetedSearch(FacetedSearch):
     """FacetedSearch over the alias. Filters apply to hits and facet counts alike
-    (as in the database backend), so they go into the query, not post_filter."""
+    (as in the database backend), so they go into the query, not post_filter.
+
+    One hit per original (``collapse``; among equals the earliest page, the original,
+    as the database backend lists it), and every count counts originals."""
 
     doc_types = [SearchDoc]
-    facets = {name: TermsFacet(field=field, size=FACET_LIMIT) for name, field in FACET_FIELDS.items()}
+    facets = {
+        name: TermsFacet(field=field, size=FACET_LIMIT, metric=originals()) for name, field in FACET_FIELDS.items()
+    }
 
     def __init__(self, query: SearchQuery, *, using: Elasticsearch, index: str):
         self.cluster_query = query
         self.using = using
         self.index = index
         sort = ["_score", "-publication_date"] if query.sort == "relevance" and query.parsed else ["-publication_date"]
+        sort.append("page_id")
         super().__init__(query=None, filters={}, sort=sort)
 
     def search(self):
@@ -147,7 +164,8 @@ class ClusterFacetedSearch(FacetedSearch):
         search = search.query(
             Q("bool", must=[query_clause(self.cluster_query)], filter=filter_clauses(self.cluster_query))
         )
-        return search.extra(track_total_hits=True)
+        search.aggs.metric("originals", originals())
+        return search.extra(track_total_hits=True, collapse={"field": "original_id"})
 
 
 class ElasticsearchBackend:
@@ -242,6 +260,7 @@ class ElasticsearchBackend:
                 index_number=getattr(hit, "index_number", "") or "",
                 document_number=getattr(hit, "document_number", "") or "",
                 organisation_id=getattr(hit, "organisation_id", None),
+                original_id=getattr(hit, "original_id", None),
             )
             for hit in response
         ]
@@ -252,7 +271,23 @@ class ElasticsearchBackend:
             )
             for name in FACETS
         }
-        return SearchResults(hits=hits, total=response.hits.total.value, facets=facets)
+        # hits.total counts pages, not originals.
+        return SearchResults(hits=hits, total=int(response.aggregations.originals.value), facets=facets)
+
+    def copies(self, original_ids: Sequence[int]) -> list[Copy]:
+        if not original_ids or not self.client.indices.exists_alias(name=self.alias):
+            return []
+        response = self.client.search(
+            index=self.alias,
+            query={"terms": {"original_id": list(original_ids)}},
+            source=["original_id", "site_id", "url"],
+            sort=["page_id"],
+            size=COPIES_LIMIT,
+        )
+        return [
+            Copy(hit["_source"]["original_id"], int(hit["_id"]), hit["_source"]["site_id"], hit["_source"]["url"])
+            for hit in response["hits"]["hits"]
+        ]
 
 
 def _source(document: SearchDocument) -> dict:
@@ -269,6 +304,8 @@ def _source(document: SearchDocument) -> dict:
         "index_number": document.index_number or None,
         "document_number": document.document_number or None,
         "in_catalogue": document.in_catalogue,
+        "page_id": document.page_id,
+        "original_id": document.original_id,
         "title": document.title,
         "url": document.url,
         "column_path": document.column_path,

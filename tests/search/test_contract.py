@@ -237,7 +237,36 @@ class TestWriting:
 
 def test_the_fallback_widens_to_any_word_only_when_all_words_find_nothing(backend, documents):
     query = SearchQuery(parsed=parse_query("防汛 放管服"))
-    results, widened = services.run_search(query)
-    assert widened and results.total == 2
-    results, widened = services.run_search(replace(query, parsed=parse_query("防汛 物资")))
-    assert not widened and results.total == 1
+    outcome = services.run_search(query)
+    assert outcome.widened and outcome.results.total == 2
+    outcome = services.run_search(replace(query, parsed=parse_query("防汛 物资")))
+    assert not outcome.widened and outcome.results.total == 1
+
+
+class TestPushedCopies:
+    """An item pushed to other sites (alias or copy, original_id naming the original) is one result."""
+
+    @pytest.fixture
+    def pushed(self, backend, portal, township, documents):
+        copy = document(documents[5], "关于推进政府网站集约化建设的通知", site_id=township.pk, when=date(2024, 3, 1))
+        copy.original_id = documents[0]
+        backend.index([copy])
+        return documents[5]
+
+    def test_copies_collapse_into_the_original_and_counts_count_originals(
+        self, backend, portal, township, documents, pushed
+    ):
+        results = search(backend, "网站集约化")
+        assert set(ids(results)) == {documents[0], documents[1]}
+        assert results.total == 2
+        # Each site counts the item it carries: what selecting that site lists.
+        assert dict(results.facets["site"]) == {portal.pk: 2, township.pk: 1}
+        in_township = search(backend, "网站集约化", site_ids=(township.pk,))
+        assert (ids(in_township), in_township.total) == ([pushed], 1)
+
+    def test_copies_lists_each_originals_pages(self, backend, township, documents, pushed):
+        copies = backend.copies([documents[0], documents[1]])
+        assert [(c.original_id, c.page_id, c.site_id) for c in copies if c.page_id == pushed] == [
+            (documents[0], pushed, township.pk)
+        ]
+        assert {c.page_id for c in copies} == {documents[0], documents[1], pushed}

@@ -68,7 +68,11 @@ class TestQueryBody:
 
     def test_every_facet_is_aggregated(self):
         aggregations = body(text="网站")["aggs"]
-        fields = {name: agg["aggs"][name[len("_filter_") :]]["terms"]["field"] for name, agg in aggregations.items()}
+        fields = {
+            name: agg["aggs"][name[len("_filter_") :]]["terms"]["field"]
+            for name, agg in aggregations.items()
+            if name.startswith("_filter_")
+        }
         assert fields == {
             "_filter_site": "site_id",
             "_filter_organisation": "organisation_id",
@@ -80,8 +84,17 @@ class TestQueryBody:
         }
 
     def test_relevance_then_newest_or_newest_only(self):
-        assert body(text="网站")["sort"] == ["_score", {"publication_date": {"order": "desc"}}]
-        assert body(text="网站", sort="date")["sort"] == [{"publication_date": {"order": "desc"}}]
+        # Then the earliest page: among an item's equal copies, the original is the one collapsed into.
+        assert body(text="网站")["sort"] == ["_score", {"publication_date": {"order": "desc"}}, "page_id"]
+        assert body(text="网站", sort="date")["sort"] == [{"publication_date": {"order": "desc"}}, "page_id"]
+
+    def test_one_hit_per_original_and_every_count_counts_originals(self):
+        search = body(text="网站")
+        assert search["collapse"] == {"field": "original_id"}
+        counted = {"cardinality": {"field": "original_id", "precision_threshold": 40_000}}
+        assert search["aggs"]["originals"] == counted
+        site = search["aggs"]["_filter_site"]["aggs"]["site"]
+        assert site["aggs"]["metric"] == counted and site["terms"]["order"] == {"metric": "desc"}
 
     def test_paging_and_exact_totals(self):
         search = body(text="网站")
