@@ -1,7 +1,7 @@
 from django import forms
 
 from .models import Organisation, SiteProfile, SiteType
-from .themes import available_themes
+from .themes import theme_choices
 
 
 class ProvisionSubsiteForm(forms.Form):
@@ -23,7 +23,7 @@ class ProvisionSubsiteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [(name, name) for name in available_themes()]
+        self.fields["theme"].choices = theme_choices()
 
 
 class CloseSubsiteForm(forms.Form):

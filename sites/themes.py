@@ -16,6 +16,8 @@ from django.conf import settings
 from django.template.loaders import cached, filesystem
 
 DEFAULT_THEME = "base"
+# What the admin shows for each theme folder; a folder without a label shows its name.
+THEME_LABELS: dict[str, str] = {"base": "标准主题", "township": "乡镇主题"}
 current_theme: ContextVar[str] = ContextVar("current_theme", default=DEFAULT_THEME)
 
 
@@ -23,6 +25,11 @@ current_theme: ContextVar[str] = ContextVar("current_theme", default=DEFAULT_THE
 def available_themes() -> tuple[str, ...]:
     root = settings.BASE_DIR / "themes"
     return tuple(sorted(p.name for p in root.iterdir() if (p / "templates").is_dir()))
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    """(folder, Chinese label) for every theme, for the admin's theme field."""
+    return [(name, THEME_LABELS.get(name, name)) for name in available_themes()]
 
 
 def theme_template_dirs(theme: str) -> list[Path]:

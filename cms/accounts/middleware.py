@@ -6,8 +6,17 @@ from django.urls import reverse
 from .passwords import password_change_required
 from .two_factor import totp_verification_required
 
-# What a user who must change the password (or enter a two-factor code) may still reach.
-ALLOWED_NAMES = ("accounts:change_password", "accounts:2fa_verify", "wagtailadmin_logout")
+# What a user who must change the password (or enter a two-factor code) may still reach:
+# those pages, logout, and the assets every admin page fetches (the JS translation
+# catalogue and the icon sprite) — redirected, they would load a second copy of the form
+# into the page.
+ALLOWED_NAMES = (
+    "accounts:change_password",
+    "accounts:2fa_verify",
+    "wagtailadmin_logout",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
+)
 
 
 class PasswordChangeRequiredMiddleware:

@@ -63,8 +63,11 @@ def cluster_overview() -> list[dict]:
     # Every site's root page is at depth 2, so the first 8 characters of a page's
     # path (treebeard, 4 per level) name the site it belongs to.
     prefix = Substr("path", 1, 2 * Page.steplen)
+    # order_by() drops Page's default ordering by path, which would otherwise join the
+    # GROUP BY and leave one row per page instead of one per site.
     updated = dict(
         Page.objects.filter(depth__gte=2)
+        .order_by()
         .annotate(prefix=prefix)
         .values("prefix")
         .annotate(last=Max(Coalesce("last_published_at", "first_published_at")))
@@ -72,6 +75,7 @@ def cluster_overview() -> list[dict]:
     )
     waiting = dict(
         Page.objects.filter(depth__gte=2, _workflow_states__status="in_progress")
+        .order_by()
         .annotate(prefix=prefix)
         .values("prefix")
         .annotate(n=Count("pk", distinct=True))

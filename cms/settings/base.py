@@ -273,6 +273,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own zh-hans translations of what Wagtail leaves in English (the .mo is committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Every theme's static folder; themes other than base namespace their files
 # (themes/<name>/static/<name>/…) so they never shadow each other.

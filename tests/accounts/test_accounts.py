@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Page
 
 from cms.accounts.bulk_import import bulk_create_accounts
 from cms.accounts.errors import AccountError
@@ -20,6 +20,8 @@ from cms.accounts.lifecycle import AccountRequest, create_account, move_account,
 from cms.accounts.models import AccountProfile, LoginEvent
 from cms.accounts.reports import cluster_overview, disable_dormant_accounts, dormant_accounts
 from tests.accounts.conftest import PASSWORD
+from tests.conftest import column_of
+from tests.workflow.conftest import draft_article, submit
 
 User = get_user_model()
 
@@ -242,6 +244,21 @@ class TestOverview:
             0,
         )
         assert jyj["last_update"] is not None and rows["www.example.gov.cn"]["accounts"] == 0
+
+    def test_counts_every_page_waiting_and_the_latest_update_of_the_site(self, department, make_user):
+        # Grouping by each page's path counted at most one waiting page per site and took
+        # the update time of whichever page came last in the tree, not the latest.
+        editor = make_user(department, "editor")
+        column = column_of(department, "tzgg")
+        drafts = [draft_article(column, f"待审稿件{n}", user=editor) for n in range(3)]
+        for page in drafts:
+            submit(page, editor)
+        latest = timezone.now() + timedelta(hours=1)
+        earliest_in_tree = Page.objects.filter(pk=department.root_page.pk)
+        earliest_in_tree.update(last_published_at=latest)  # the home page: first in tree order
+        row = next(r for r in cluster_overview() if r["site"].pk == department.pk)
+        assert row["waiting_for_review"] == 3
+        assert row["last_update"] == latest
 
     def test_query_count_does_not_grow_with_sites(self, portal, make_site, django_assert_max_num_queries):
         make_site("a1.example.gov.cn")
