@@ -127,10 +127,11 @@ class TakedownResult:
         )
 
 
-def _after_commit(takedown: Takedown, page_ids: list[int], finish, *, restored: bool) -> None:
+def _after_commit(takedown: Takedown, page_ids: list[int]) -> None:
     """The takedown or restore is in effect at commit: retire what was read before it
     (the served set, rendered pages, catalogue counts), tell search, and leave the
-    Wagtail unpublish or publish of every page to the background task ``finish``."""
+    Wagtail unpublish or publish of every page to a background task."""
+    restored = takedown.restored_at is not None
     invalidate_after_commit(Scope.TAKEDOWNS, Scope.PAGES, Scope.CATALOGUE)
     transaction.on_commit(
         lambda: takedown_changed.send(sender=Takedown, page_ids=list(page_ids), restored=restored), robust=True
@@ -138,7 +139,7 @@ def _after_commit(takedown: Takedown, page_ids: list[int], finish, *, restored: 
     if takedown.kind != TakedownKind.WITHDRAWN:
         # The task enqueued in this transaction: a database queue sees it only once
         # the takedown has committed; the default backend runs it right after commit.
-        finish.enqueue(takedown.pk)
+        (complete_restore if restored else complete_takedown).enqueue(takedown.pk)
 
 
 class TakeDownAction:
@@ -234,7 +235,7 @@ class TakeDownAction:
             user=self.user,
             data={"kind": self.kind, "reason": self.reason, "takedown": takedown.pk, "pages": plan.page_ids},
         )
-        _after_commit(takedown, plan.page_ids, complete_takedown, restored=False)
+        _after_commit(takedown, plan.page_ids)
         return TakedownResult(takedown, created=True, pages=rows, pushes_withdrawn=withdrawn)
 
 
@@ -248,8 +249,7 @@ def complete_takedown(takedown_id: int) -> int:
         takedown = Takedown.objects.select_for_update().filter(pk=takedown_id, restored_at__isnull=True).first()
         if takedown is None or takedown.kind == TakedownKind.WITHDRAWN:
             return 0
-        rows = list(takedown.pages.filter(active=True).order_by("pk"))  # the plan's order
-        ids = [row.page_id for row in rows]
+        ids = list(takedown.pages.filter(active=True).order_by("pk").values_list("page_id", flat=True))  # plan order
         live = {page.pk: page for page in Page.objects.select_for_update().filter(pk__in=ids, live=True).specific()}
         unpublished = 0
         for page_id in ids:
@@ -313,7 +313,7 @@ class RestoreAction:
                 user=self.user,
                 data={"takedown": takedown.pk, "reason": self.reason},
             )
-            _after_commit(takedown, page_ids, complete_restore, restored=True)
+            _after_commit(takedown, page_ids)
         return takedown
 
 
@@ -328,7 +328,7 @@ def complete_restore(takedown_id: int) -> int:
         if takedown is None or takedown.kind == TakedownKind.WITHDRAWN:
             return 0
         rows = list(takedown.pages.order_by("pk"))  # the plan's order: sources before their aliases
-        Page.objects.select_for_update().filter(pk__in=[row.page_id for row in rows]).values_list("pk").first()
+        list(Page.objects.select_for_update().filter(pk__in=[row.page_id for row in rows]).values_list("pk"))
         return _Republish(takedown.restored_by).run(rows)
 
 
