@@ -1,10 +1,13 @@
-"""The publish guard's part in Wagtail's page moves, connected once in ``CoreConfig.ready()``."""
+"""The publish guard's part in Wagtail's page moves, and the Chinese permission names after
+``migrate``, connected once in ``CoreConfig.ready()``."""
 
 from __future__ import annotations
 
+from django.db.models.signals import post_migrate
 from wagtail.models import Page
 from wagtail.signals import pre_page_move
 
+from .permission_names import name_permissions_in_chinese
 from .publishing import check_move
 from .signals import connect_for_page_models
 
@@ -16,3 +19,5 @@ def refuse_unreviewed_move(sender, instance: Page, parent_page_before: Page, par
 
 def connect() -> None:
     connect_for_page_models(pre_page_move, refuse_unreviewed_move, "core.move")
+    # Every app's post_migrate (no sender filter): each renames what its migrate created.
+    post_migrate.connect(name_permissions_in_chinese, dispatch_uid="core.permission_names")

@@ -209,6 +209,9 @@ class FooterLink(Orderable):
 
     panels = [FieldPanel("title"), FieldPanel("url")]
 
+    class Meta(Orderable.Meta):
+        verbose_name = verbose_name_plural = "页脚链接"
+
     def __str__(self) -> str:
         return self.title
 

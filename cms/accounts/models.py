@@ -80,6 +80,7 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "历史密码"
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

@@ -91,6 +91,7 @@ class IndexSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_index_sequence")]
+        verbose_name = verbose_name_plural = "索引号序列"
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.last_serial}"

@@ -215,6 +215,7 @@ class TakedownPage(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["takedown", "page"], name="syndication_takedown_page_once")]
         indexes = [models.Index(fields=["site", "path"], condition=Q(active=True), name="syndication_active_path")]
+        verbose_name = verbose_name_plural = "下线页面"
 
     def __str__(self) -> str:
         return f"{self.title}（{self.path}）"
