@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models.signals import post_migrate
 from wagtail.models import Page
 from wagtail.signals import pre_page_move
@@ -19,5 +20,9 @@ def refuse_unreviewed_move(sender, instance: Page, parent_page_before: Page, par
 
 def connect() -> None:
     connect_for_page_models(pre_page_move, refuse_unreviewed_move, "core.move")
-    # Every app's post_migrate (no sender filter): each renames what its migrate created.
-    post_migrate.connect(name_permissions_in_chinese, dispatch_uid="core.permission_names")
+    # One connection per app with models: each app's post_migrate names what it created.
+    for app_config in apps.get_app_configs():
+        if app_config.models_module is not None:
+            post_migrate.connect(
+                name_permissions_in_chinese, sender=app_config, dispatch_uid=f"core.permission_names.{app_config.label}"
+            )
