@@ -28,7 +28,7 @@ from cms.syndication.demo import load_syndication_demo
 from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
 from sites.groups import ROLES, site_group
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import ProvisionSiteAction, SubsiteRequest
 
 ARTICLES_FILE = Path(__file__).with_name("articles.json")
@@ -189,6 +189,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
                     contact_address="安徽省宣城市宣州区",
                     contact_phone=spec.phone,
                     theme="township" if spec.site_type == SiteType.TOWNSHIP else "base",
+                    status=SiteStatus.OPEN,  # the demo shows a running cluster
                 )
             ).execute()
             counts["sites"] += 1
