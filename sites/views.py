@@ -114,7 +114,9 @@ class OpenSubsiteView(SiteStatusView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.profile.status == SiteStatus.PREPARING:
+        context["preparing"] = self.profile.status == SiteStatus.PREPARING
+        context["status_label"] = self.profile.get_status_display()
+        if context["preparing"]:
             context["findings"] = launch_findings(self.profile.site, self.profile)
         return context
 

@@ -201,6 +201,12 @@ class TestOpenSubsiteView:
         assert status_of(preparing) == SiteStatus.OPEN
         assert [str(m) for m in response.wsgi_request._messages] == ["网站“宣州区教育局”已开通，公众现在可以访问。"]
 
+    def test_an_open_site_is_said_to_need_no_opening(self, client, department, make_user):
+        client.force_login(make_user(None, "信息中心"))
+        html = client.get(self.url(department)).content.decode()
+        assert "网站当前状态为“运行中”，只有筹建中的网站需要开通。" in html
+        assert "开通检查已全部通过" not in html
+
     def test_a_site_admin_cannot_reach_it(self, client, preparing, make_user):
         make_ready(preparing)
         client.force_login(make_user(preparing, "site_admin"))
