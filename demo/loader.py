@@ -273,7 +273,6 @@ def starting_items(spec: DemoSite, site: Site) -> list[dict]:
                 "title": f"{organisation.name}概况",
                 "paragraphs": [
                     f"{organisation.name}是{PORTAL_ORG}下辖的{kind}，依法履行本级政府信息公开、政务服务等职责。",
-                    "本栏目介绍本单位的机构职能、领导分工和内设机构，信息如有调整将及时更新。",
                     contact,
                 ],
             }

@@ -21,7 +21,8 @@ def portal_site() -> Site | None:
 
 
 def is_site_staff(user, site: Site) -> bool:
-    """Whether ``user`` works on ``site``: the info center, or anyone with a page permission in its tree."""
+    """Whether ``user`` works on ``site``: the info center, or a holder of a page permission on its home
+    page or above (where the site's own groups hold theirs, ``sites.services._create_site_groups``)."""
     if not user.is_authenticated:
         return False
     if user.has_perm("sites.change_siteprofile"):
