@@ -31,7 +31,7 @@ from wagtail.models import Site  # noqa: E402
 
 from cms.accounts.lifecycle import AccountRequest, create_validated  # noqa: E402
 from cms.accounts.reports import cluster_overview, dormant_accounts  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 ACCOUNTS = 1000
@@ -51,6 +51,7 @@ def provision(n: int) -> None:
                 site_type=SiteType.DEPARTMENT if i else SiteType.PORTAL,
                 organisation=org,
                 site_id_code="3418020001",
+                status=SiteStatus.OPEN,
             )
         )
 

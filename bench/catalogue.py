@@ -66,7 +66,7 @@ from cms.disclosure.metadata import DisclosureTerm, Genre  # noqa: E402
 from cms.disclosure.models import IndexNumber, IndexSequence, Topic  # noqa: E402
 from cms.disclosure.services import allocate_index_number  # noqa: E402
 from core.cache import Scope, invalidate  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 # CATALOGUE_BENCH_SIZES=500,5000 gives a quicker (less telling) run.
@@ -107,7 +107,12 @@ class Cluster:
 def provision(hostname: str, site_type: str, site_name: str, organisation: Organisation, code: str) -> Site:
     return provision_subsite(
         SubsiteRequest(
-            hostname=hostname, site_name=site_name, site_type=site_type, organisation=organisation, site_id_code=code
+            hostname=hostname,
+            site_name=site_name,
+            site_type=site_type,
+            organisation=organisation,
+            site_id_code=code,
+            status=SiteStatus.OPEN,
         )
     )
 

@@ -44,7 +44,7 @@ from cms.accounts.roles import site_role_group  # noqa: E402
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from cms.workflow.checks import check_page, check_words, get_matcher, invalidate_matcher  # noqa: E402
 from cms.workflow.models import ProtectedTerm, SensitiveWord, Severity, TypoPair  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 ARTICLE_CHARS = 20_000
@@ -112,6 +112,7 @@ def provision(n: int) -> object:
             site_type=SiteType.PORTAL if n == 0 else SiteType.DEPARTMENT,
             organisation=org,
             site_id_code="3418020001",
+            status=SiteStatus.OPEN,
         )
     )
 

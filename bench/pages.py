@@ -69,7 +69,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from cms.content.models import ArticlePage  # noqa: E402
 from core.cache import Scope, invalidate  # noqa: E402
 from sites import appearance  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 RUNS = 7
@@ -146,6 +146,7 @@ def grow_cluster(to: int) -> int:
                 site_type=SiteType.DEPARTMENT,
                 organisation=organisation,
                 site_id_code=f"34180{n:05d}",
+                status=SiteStatus.OPEN,
             )
         )
     return Site.objects.count()

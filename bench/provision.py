@@ -39,7 +39,7 @@ from cms.content.blueprints import BLUEPRINTS  # noqa: E402
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from core.cache import Scope, invalidate  # noqa: E402
 from core.publishing import review_waived  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 FIRST_SITE_COUNT = 7
@@ -102,6 +102,7 @@ def provision_until(cluster: Cluster, plan: Iterator[tuple[str, str, str, str]],
             site_type=site_type,
             organisation=organisation,
             site_id_code=f"341802{serial:04d}",
+            status=SiteStatus.OPEN,
         )
         reset_queries()  # the query log keeps 9000 entries; past that a capture reads 0
         with CaptureQueriesContext(connection) as queries:

@@ -48,7 +48,7 @@ from cms.disclosure.models import Topic  # noqa: E402
 from search import services  # noqa: E402
 from search.analysis import parse_query  # noqa: E402
 from search.backends.base import SearchQuery  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -114,6 +114,7 @@ def provision_cluster() -> list[tuple]:
                 site_type=site_type,
                 organisation=organisation,
                 site_id_code=f"34180200{n:02d}",
+                status=SiteStatus.OPEN,
             )
         )
         sites.append((site, organisation, ColumnPage.objects.get(url_path=f"{site.root_page.url_path}{column}/")))

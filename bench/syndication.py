@@ -48,7 +48,7 @@ from cms.syndication.models import ColumnPushSettings, PushMode, TakedownKind  #
 from cms.syndication.push import push  # noqa: E402
 from cms.syndication.takedown import restore, take_down  # noqa: E402
 from core.publishing import review_waived  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteType  # noqa: E402
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
 from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
 
 SITE_COUNTS = (10, 50)
@@ -104,6 +104,7 @@ def provision(sites: list[Site], count: int) -> None:
                     site_type=site_type,
                     organisation=organisation,
                     site_id_code="3418020001",
+                    status=SiteStatus.OPEN,
                 )
             )
         )
@@ -174,6 +175,7 @@ def run() -> int:
                 site_type=SiteType.PORTAL,
                 organisation=portal_org,
                 site_id_code="3418020001",
+                status=SiteStatus.OPEN,
             )
         )
     ]

@@ -28,7 +28,7 @@ from cms.syndication.demo import load_syndication_demo
 from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
 from sites.groups import ROLES, site_group
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import ProvisionSiteAction, SubsiteRequest
 
 ARTICLES_FILE = Path(__file__).with_name("articles.json")
@@ -189,6 +189,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
                     contact_address="安徽省宣城市宣州区",
                     contact_phone=spec.phone,
                     theme="township" if spec.site_type == SiteType.TOWNSHIP else "base",
+                    status=SiteStatus.OPEN,  # the demo shows a running cluster
                 )
             ).execute()
             counts["sites"] += 1
@@ -198,6 +199,9 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     articles = load_articles()
     for article in progress(articles) if progress else articles:
         counts["articles"] += _add_article(sites[article["site"]], article)
+    for spec in DEMO_SITES:
+        for item in starting_items(spec, sites[spec.key]):
+            counts["articles"] += _add_article(sites[spec.key], item)
     counts["users"] += _admin(admin_password)
     counts["users"] += load_demo_accounts(admin_password)
     load_workflow_demo(sites.values())  # review workflows and the demo word lists
@@ -245,6 +249,48 @@ def _add_article(site: Site, article: dict) -> int:
     with review_waived("演示内容"):
         page.save_revision().publish()
     return 1
+
+
+# What a new site's 概况 and 办事服务 columns start with, written from its own facts, so no
+# column of the demo's menus is blank (an inspection fault): the corpus has no such texts.
+OFFICE_HOURS = "法定工作日上午8:30—12:00，下午14:30—17:30"
+SERVICE_PORTAL = "安徽政务服务网（https://www.ahzwfw.gov.cn/）"
+
+
+def starting_items(spec: DemoSite, site: Site) -> list[dict]:
+    """The starting items of the site's overview (概况) and service (办事服务) columns, as corpus entries."""
+    profile = site.profile
+    organisation = profile.organisation
+    published = f"{timezone.localtime(site.root_page.first_published_at):%Y-%m-%d %H:%M}"
+    contact = f"办公地址：{profile.contact_address}；联系电话：{profile.contact_phone}；办公时间：{OFFICE_HOURS}。"
+    overview_column = {SiteType.TOWNSHIP: "xzgk", SiteType.DEPARTMENT: "bmgk"}.get(spec.site_type)
+    items = []
+    if overview_column:
+        kind = "乡镇（街道）" if spec.site_type == SiteType.TOWNSHIP else "工作部门"
+        items.append(
+            {
+                "column": overview_column,
+                "title": f"{organisation.name}概况",
+                "paragraphs": [
+                    f"{organisation.name}是{PORTAL_ORG}下辖的{kind}，依法履行本级政府信息公开、政务服务等职责。",
+                    contact,
+                ],
+            }
+        )
+    if spec.site_type != SiteType.DEPARTMENT:  # the department blueprint has no 办事服务 column
+        items.append(
+            {
+                "column": "bsfw",
+                "title": "网上办事入口",
+                "paragraphs": [
+                    f"{organisation.name}的政务服务事项统一在{SERVICE_PORTAL}公布办事指南并受理申请，"
+                    "可在网上查询办理条件、所需材料、办理时限，提交申请并查看办理进度。",
+                    f"现场办理请到{profile.contact_address}，{OFFICE_HOURS}。",
+                    f"咨询电话：{profile.contact_phone}；政务服务便民热线：12345。",
+                ],
+            }
+        )
+    return [item | {"published": published, "source": organisation.name} for item in items]
 
 
 def _catalogue_metadata(page: ArticlePage, site: Site, article: dict, published: datetime) -> None:

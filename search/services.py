@@ -186,5 +186,6 @@ def also_in(hits: list[Hit], site_ids: Iterable[int]) -> dict[int, list[Copy]]:
 
 
 def open_site_ids() -> list[int]:
-    """Sites whose pages may be listed in results (a closed site answers 410 on every URL)."""
-    return list(Site.objects.filter(~Q(profile__status=SiteStatus.CLOSED)).values_list("pk", flat=True))
+    """Sites whose pages may be listed in results (a closed site answers 410 on every URL, a 筹建 one 404)."""
+    hidden = Q(profile__status__in=[SiteStatus.CLOSED, SiteStatus.PREPARING])
+    return list(Site.objects.filter(~hidden).values_list("pk", flat=True))

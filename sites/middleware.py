@@ -1,11 +1,13 @@
-"""Answers for subsites that are closed (410) or under maintenance (503)."""
+"""Answers for subsites that are closed (410), under maintenance (503) or still 筹建 (404 to the public)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Site
+from django.utils.cache import patch_cache_control
+from wagtail.models import Page, Site
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from core import wagtail_internals
 
@@ -16,6 +18,18 @@ from .themes import DEFAULT_THEME, current_theme
 
 def portal_site() -> Site | None:
     return Site.objects.filter(is_default_site=True).first()
+
+
+def is_site_staff(user, site: Site) -> bool:
+    """Whether ``user`` works on ``site``: the info center, or a holder of a page permission on its home
+    page or above (where the site's own groups hold theirs, ``sites.services._create_site_groups``)."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("sites.change_siteprofile"):
+        return True
+    return PagePermissionPolicy(Page).user_has_any_permission_for_instance(
+        user, {"add", "change", "publish"}, site.root_page
+    )
 
 
 class SiteStatusMiddleware:
@@ -45,7 +59,19 @@ class SiteStatusMiddleware:
         profile = request.site_profile
         if profile is None or profile.is_open or request.path.startswith(settings.SITE_STATUS_EXEMPT_PREFIXES):
             return self.get_response(request)
-        if profile.status == SiteStatus.CLOSED:
+        if profile.status == SiteStatus.PREPARING and is_site_staff(request.user, site):
+            # The staff's preview of a site not yet public: never kept by a proxy (the
+            # page cache already skips every request with a session).
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if profile.status == SiteStatus.PREPARING:
+            # 404, not 503: a site being built has no date to come back (a Retry-After
+            # would be a guess), and nothing of it should be indexed yet.
+            response = TemplateResponse(
+                request, "sites/preparing.html", {"profile": profile, "site": site, "portal": portal_site()}, status=404
+            )
+        elif profile.status == SiteStatus.CLOSED:
             response = TemplateResponse(
                 request,
                 "sites/closed.html",

@@ -70,6 +70,8 @@ class SiteType(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
+    # A new site is 筹建 until the info center opens it (``sites.launch``): only its staff see it.
+    PREPARING = "preparing", "筹建"
     OPEN = "open", "运行中"
     CLOSED = "closed", "已关停"
     MAINTENANCE = "maintenance", "维护中"

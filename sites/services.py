@@ -1,4 +1,4 @@
-"""Business actions on the cluster: provisioning, closing, reopening and maintenance of sites.
+"""Business actions on the cluster: provisioning, opening, closing, reopening and maintenance of sites.
 
 Each action is one class in Wagtail's ``wagtail/actions/`` shape: ``check()``
 refuses (with the reasons, in Chinese) before anything is written, ``execute()``
@@ -32,6 +32,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from core.forms import text_refusal
 
 from .groups import ROLES, group_name
+from .launch import launch_findings
 from .models import Organisation, SiteGroup, SiteProfile, SiteStatus, SiteType, site_id_code_validator
 from .themes import DEFAULT_THEME, available_themes
 
@@ -77,6 +78,12 @@ class SubsiteRequest:
     contact_address: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    # 筹建: visible to the site's staff only until the info center opens it (``OpenSiteAction``).
+    # The demo and test fixtures build sites that are open at once.
+    status: str = SiteStatus.PREPARING
+
+
+PROVISIONED_STATUSES = (SiteStatus.PREPARING, SiteStatus.OPEN)
 
 
 def normalise_hostname(hostname: str) -> str:
@@ -163,6 +170,9 @@ class ProvisionSiteAction:
         if request.theme not in available_themes():
             refuse("theme", f"主题“{request.theme}”不存在，可选：{'、'.join(available_themes())}。")
 
+        if request.status not in PROVISIONED_STATUSES:
+            refuse("status", "新建的网站只能处于“筹建”或“运行中”状态。")
+
         if errors:
             raise ProvisioningError(errors)
         self.hostname, self.site_name, self.organisation = hostname, site_name, organisation
@@ -199,6 +209,7 @@ class ProvisionSiteAction:
                 contact_address=request.contact_address.strip(),
                 contact_phone=request.contact_phone.strip(),
                 contact_email=request.contact_email.strip(),
+                status=request.status,
             )
             _create_site_groups(site, Collection.get_first_root_node().add_child(name=self.site_name))
             for fn in hooks.get_hooks(AFTER_PROVISION_SITE):
@@ -207,7 +218,7 @@ class ProvisionSiteAction:
                 instance=profile,
                 action="sites.provision",
                 user=self.actor,
-                data={"hostname": self.hostname, "site_type": request.site_type},
+                data={"hostname": self.hostname, "site_type": request.site_type, "status": request.status},
             )
         return site
 
@@ -368,6 +379,32 @@ class CloseSiteAction(_StatusAction):
         return profile
 
 
+class LaunchRefused(SiteStatusError):
+    """The launch checklist found something missing; ``findings`` lists it, in Chinese."""
+
+    def __init__(self, profile: SiteProfile, findings: list[str]) -> None:
+        super().__init__([f"网站“{profile}”尚未通过开通检查，暂不能开通：", *findings])
+        self.findings = findings
+
+
+class OpenSiteAction(_StatusAction):
+    """开通: a 筹建 site goes public once the launch checklist (``sites.launch``) finds nothing missing."""
+
+    action = "sites.open"
+    what = "开通子站"
+
+    def check_status(self, profile: SiteProfile) -> None:
+        if profile.status != SiteStatus.PREPARING:
+            raise SiteStatusError(
+                f"网站“{profile}”当前状态为“{profile.get_status_display()}”，只有筹建中的网站需要开通。"
+            )
+        if findings := launch_findings(self.site, profile):
+            raise LaunchRefused(profile, findings)
+
+    def change(self, profile: SiteProfile) -> SiteProfile:
+        return self._set_status(profile, SiteStatus.OPEN)
+
+
 class ReopenSiteAction(_StatusAction):
     """Reopen a closed site or end maintenance."""
 
@@ -377,6 +414,8 @@ class ReopenSiteAction(_StatusAction):
     def check_status(self, profile: SiteProfile) -> None:
         if profile.status == SiteStatus.OPEN:
             raise SiteStatusError(f"网站“{profile}”正在运行，无需重新开通。")
+        if profile.status == SiteStatus.PREPARING:  # reopening would skip the launch checklist
+            raise SiteStatusError(f"网站“{profile}”正在筹建，请通过“开通”上线（须先通过开通检查）。")
 
     def change(self, profile: SiteProfile) -> SiteProfile:
         return self._set_status(profile, SiteStatus.OPEN, closure_notice="", closed_on=None)

@@ -13,8 +13,16 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from core.forms import add_errors
 
 from .forms import CloseSubsiteForm, ConfirmForm, ProvisionSubsiteForm
-from .models import SiteProfile
-from .services import CloseSiteAction, ProvisionSiteAction, ReopenSiteAction, StartMaintenanceAction, SubsiteRequest
+from .launch import launch_findings
+from .models import SiteProfile, SiteStatus
+from .services import (
+    CloseSiteAction,
+    OpenSiteAction,
+    ProvisionSiteAction,
+    ReopenSiteAction,
+    StartMaintenanceAction,
+    SubsiteRequest,
+)
 
 INDEX_URL_NAME = "sites_siteprofile:index"
 
@@ -62,7 +70,10 @@ class ProvisionSubsiteView(InfoCenterFormView):
 
     def perform(self, form) -> str:
         site = ProvisionSiteAction(SubsiteRequest(**form.cleaned_data), actor=self.request.user).execute()
-        return f"子站“{site.site_name}”已创建：{site.root_url}"
+        return (
+            f"子站“{site.site_name}”已创建：{site.root_url}。网站处于筹建状态，仅本站工作人员登录后可见；"
+            "补齐栏目内容和备案信息后，由信息中心在子站列表中“开通”。"
+        )
 
 
 class SiteStatusView(InfoCenterFormView):
@@ -92,6 +103,26 @@ class CloseSubsiteView(SiteStatusView):
             actor=self.request.user,
         ).execute()
         return f"网站“{self.profile}”已关停，所有页面将显示关停公告。"
+
+
+class OpenSubsiteView(SiteStatusView):
+    """开通: shows the launch checklist's findings; submitting runs it again and opens or refuses."""
+
+    template_name = "sites/admin/open.html"
+    page_title = "开通子站"
+    submit_button_label = "确认开通"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preparing"] = self.profile.status == SiteStatus.PREPARING
+        context["status_label"] = self.profile.get_status_display()
+        if context["preparing"]:
+            context["findings"] = launch_findings(self.profile.site, self.profile)
+        return context
+
+    def perform(self, form) -> str:
+        OpenSiteAction(self.profile.site, actor=self.request.user).execute()
+        return f"网站“{self.profile}”已开通，公众现在可以访问。"
 
 
 class ReopenSubsiteView(SiteStatusView):

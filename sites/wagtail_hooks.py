@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from .models import Organisation, SiteProfile, SiteStatus
 from .page_cache import mark_cacheable
-from .views import CloseSubsiteView, MaintenanceView, ProvisionSubsiteView, ReopenSubsiteView
+from .views import CloseSubsiteView, MaintenanceView, OpenSubsiteView, ProvisionSubsiteView, ReopenSubsiteView
 
 
 @hooks.register("before_serve_page")
@@ -28,6 +28,7 @@ def cache_public_pages(page, request, serve_args, serve_kwargs):
 @hooks.register("register_log_actions")
 def register_site_actions(actions):
     actions.register_action("sites.provision", "新建子站", "新建子站")
+    actions.register_action("sites.open", "开通子站", "开通子站")
     actions.register_action("sites.close", "关停子站", "关停子站")
     actions.register_action("sites.reopen", "重新开通子站", "重新开通子站")
     actions.register_action("sites.maintenance", "子站进入维护", "子站进入维护")
@@ -60,6 +61,8 @@ class SiteProfileIndexView(IndexView):
             return buttons
         if instance.status == SiteStatus.OPEN:
             actions = [("close", "关停", "cross"), ("maintenance", "进入维护", "cogs")]
+        elif instance.status == SiteStatus.PREPARING:
+            actions = [("open", "开通", "tick"), ("close", "关停", "cross")]
         else:
             actions = [("reopen", "重新开通", "tick")]
         for name, label, icon in actions:
@@ -76,7 +79,7 @@ class SiteProfileViewSet(ModelViewSet):
     index_view_class = SiteProfileIndexView
     icon = "site"
     menu_label = "子站"
-    # Status changes go through the close/reopen/maintenance actions so each is
+    # Status changes go through the open/close/reopen/maintenance actions so each is
     # recorded with its notice; provisioning replaces the plain "add" form.
     form_fields = [
         "site_type",
@@ -107,6 +110,7 @@ class SiteProfileViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
+            path("open/<id:pk>/", OpenSubsiteView.as_view(), name="open"),
             path("close/<id:pk>/", CloseSubsiteView.as_view(), name="close"),
             path("reopen/<id:pk>/", ReopenSubsiteView.as_view(), name="reopen"),
             path("maintenance/<id:pk>/", MaintenanceView.as_view(), name="maintenance"),

@@ -16,7 +16,7 @@ from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
 from core.publishing import review_waived
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import SubsiteRequest, provision_subsite
 
 _serial = itertools.count(1)
@@ -58,7 +58,7 @@ def new_organisation(name: str | None = None, kind: str = OrganisationKind.DEPAR
 
 
 def new_site(hostname: str, site_type: str = SiteType.DEPARTMENT, *, name: str | None = None, **fields) -> Site:
-    """Provision a site through the service, as an operator would."""
+    """Provision a site through the service, as an operator would; open at once unless ``status`` says otherwise."""
     organisation = fields.pop("organisation", None) or new_organisation(kind=str(site_type))
     return provision_subsite(
         SubsiteRequest(
@@ -67,6 +67,7 @@ def new_site(hostname: str, site_type: str = SiteType.DEPARTMENT, *, name: str |
             site_type=site_type,
             organisation=organisation,
             site_id_code=fields.pop("site_id_code", "3418020001"),
+            status=fields.pop("status", SiteStatus.OPEN),
             **fields,
         )
     )

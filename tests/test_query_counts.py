@@ -71,3 +71,16 @@ def test_a_page_rendered_from_an_empty_cache_stays_within_the_limit(client, port
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path, HTTP_HOST=township.hostname).status_code == 200
         assert len(captured) <= MAX_QUERIES + COLD_CACHE_EXTRA, (path, [q["sql"][:80] for q in captured])
+
+
+def test_the_menu_costs_the_same_however_many_columns_have_items(client, portal, township):
+    """Which menu columns have content is one subquery of the menu's own query (cms/content/navigation.py)."""
+    publish_article(column_of(township, "gzdt"), "工作动态", slug="first")
+    queries_for(client, township.hostname, "/gzdt/")  # warm the per-process caches
+    one_column = queries_for(client, township.hostname, "/gzdt/")
+    for slug in ("xzgk", "tzgg", "bsfw"):
+        for n in range(3):
+            publish_article(column_of(township, slug), f"{slug}{n}", slug=f"{slug}{n}")
+    html = client.get("/gzdt/", HTTP_HOST=township.hostname).content.decode()
+    assert ">办事服务</a>" in html  # now in the menu
+    assert queries_for(client, township.hostname, "/gzdt/") == one_column

@@ -2,8 +2,11 @@
 
 from wagtail import hooks
 
+from sites.launch import SITE_LAUNCH_CHECK
+
 from .blueprints import build_column_tree
 from .media import SiteDocumentsAPIViewSet, SiteImagesAPIViewSet, served_document_refusal
+from .navigation import blank_menu_column_findings
 
 
 # First of the provisioning steps: workflows (cms.workflow) are assigned to the columns built here.
@@ -21,3 +24,7 @@ def scope_media_api(router) -> None:
 
 # Documents used by no public page are not public files (cms/content/media.py).
 hooks.register("before_serve_document", served_document_refusal)
+
+
+# 开通检查: no column in the site's navigation may be blank when it opens.
+hooks.register(SITE_LAUNCH_CHECK, blank_menu_column_findings)

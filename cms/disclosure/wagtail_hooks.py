@@ -4,7 +4,13 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from sites.launch import SITE_LAUNCH_CHECK
+
+from .launch import guide_findings
 from .models import IndexNumberScheme, Topic, WorkingDayOverride
+
+# 开通检查: a site opens with its 政府信息公开指南 written.
+hooks.register(SITE_LAUNCH_CHECK, guide_findings)
 
 
 class TopicViewSet(ModelViewSet):

@@ -1,9 +1,13 @@
-"""A citizen opens the portal and a subsite by hostname and reads an article."""
+"""A citizen opens the portal and a subsite by hostname and reads an article; a subsite not open is staff-only."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+
+from sites.models import SiteProfile, SiteStatus
+
+from .conftest import DEMO_PASSWORD
 
 # The live server runs in another thread, so data must be committed.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,3 +52,20 @@ def test_closed_subsite_shows_its_notice_in_the_browser(live_server, page, demo)
     page.get_by_role("link", name="访问宣州区人民政府").click()
     page.wait_for_load_state()
     assert page.title() == "宣州区人民政府"
+
+
+def test_a_preparing_subsite_is_shown_to_its_staff_after_they_log_in(live_server, page, demo):
+    profile = SiteProfile.objects.get(site__hostname="liqiao.localhost")
+    profile.status = SiteStatus.PREPARING  # as a site the info center has not opened yet
+    profile.save()
+
+    response = page.goto(url(live_server, "liqiao.localhost", "/gzdt/"))
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "狸桥镇人民政府网站筹建中"
+    page.get_by_role("link", name="本站工作人员登录后可预览").click()
+    page.fill("input[name=username]", "liqiao_editor")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/gzdt/")
+    assert page.locator("h1").inner_text() == "工作动态"
+    assert "liqiao.localhost" in page.url

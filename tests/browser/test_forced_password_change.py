@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cms.accounts.lifecycle import AccountRequest, create_account
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import SubsiteRequest, provision_subsite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,7 @@ def test_a_forced_change_shows_one_form_and_lands_on_the_dashboard(live_server, 
             site_type=SiteType.DEPARTMENT,
             organisation=org,
             site_id_code="3418020021",
+            status=SiteStatus.OPEN,
         )
     )
     user, one_time_password = create_account(

@@ -10,7 +10,7 @@ from cms.content.models import ArticlePage
 from cms.workflow.models import Severity
 from cms.workflow.services import seed_word_lists
 from sites.groups import site_group
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import SubsiteRequest, provision_subsite
 from tests.conftest import column_of
 
@@ -48,6 +48,7 @@ def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_ser
             site_type=SiteType.DEPARTMENT,
             organisation=org,
             site_id_code="3418020021",
+            status=SiteStatus.OPEN,
         )
     )
     seed_word_lists(sensitive=[("法轮功", "political", Severity.BLOCK)])

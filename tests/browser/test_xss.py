@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 from cms.disclosure.importer import import_rows, read_rows
-from sites.models import Organisation, OrganisationKind, SiteType
+from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import SubsiteRequest, provision_subsite
 from tests.accounts.xss_payloads import PAYLOADS
 from tests.conftest import column_of
@@ -54,6 +54,7 @@ def portal_site(live_server):
             site_type=SiteType.PORTAL,
             organisation=org,
             site_id_code="3418020001",
+            status=SiteStatus.OPEN,
         )
     )
 

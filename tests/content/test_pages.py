@@ -127,8 +127,21 @@ class TestHomePage:
         assert "网站标识码：3418020001" in html
 
     def test_navigation_lists_the_sites_own_top_level_columns(self, client, township):
+        for slug in ("xzgk", "gzdt", "tzgg", "bsfw"):
+            publish_article(column_of(township, slug), f"{slug}信息", slug=f"nav-{slug}")
         response = client.get("/", HTTP_HOST=township.hostname)
         html = response.content.decode()
         for title in ("乡镇概况", "工作动态", "通知公告", "政府信息公开", "办事服务"):
             assert f">{title}</a>" in html
         assert ">政务要闻</a>" not in html
+
+    def test_navigation_leaves_out_columns_with_nothing_in_them_until_they_have(self, client, portal):
+        def nav() -> str:
+            html = client.get("/", HTTP_HOST=portal.hostname).content.decode()
+            start = html.index('aria-label="主导航"')
+            return html[start : html.index("</nav>", start)]
+
+        assert ">要闻动态</a>" not in nav()  # blank: an inspection fault
+        assert ">政府信息公开</a>" in nav()  # its standing pages and catalogue are content
+        publish_article(column_of(portal, "ywdt/zwyw"), "区政府召开常务会议")  # in a sub-column
+        assert ">要闻动态</a>" in nav()

@@ -53,8 +53,9 @@ class TestProvisioningForm:
         assert response.status_code == 302
         site = Site.objects.get(hostname="liqiao.example.gov.cn")
         assert site.profile.organisation == org
+        assert site.profile.status == SiteStatus.PREPARING  # public only once the info center opens it
         messages = [str(m) for m in response.wsgi_request._messages]
-        assert messages == ["子站“狸桥镇人民政府”已创建：http://liqiao.example.gov.cn"]
+        assert messages[0].startswith("子站“狸桥镇人民政府”已创建：http://liqiao.example.gov.cn。网站处于筹建状态")
 
     def test_form_page_renders_in_chinese(self, client, operator, portal):
         client.force_login(operator)

@@ -9,8 +9,9 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.content.models import ArticlePage
+from cms.content.navigation import blank_menu_column_findings, menu_columns
 from cms.syndication.models import PushRecord
-from demo.loader import DEMO_SITES, load_articles
+from demo.loader import DEMO_SITES, load_articles, starting_items
 from sites.models import SiteType
 from tests.conftest import layer_value, shared_layer
 
@@ -40,7 +41,18 @@ class TestLoadDemo:
             assert ArticlePage.objects.descendant_of(site.root_page).live().count() >= 4, spec.hostname
         # The demo's pushes add aliases and copies (cms/syndication/demo.py); count the originals.
         pushed = PushRecord.objects.filter(resulting_page__isnull=False).values("resulting_page_id")
-        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles())
+        starting = sum(len(starting_items(spec, Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES)
+        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting
+
+    def test_no_column_in_any_navigation_is_blank(self, demo, client):
+        for spec in DEMO_SITES:
+            site = Site.objects.get(hostname=spec.hostname)
+            assert blank_menu_column_findings(site) == [], spec.hostname
+            html = client.get("/", HTTP_HOST=spec.hostname).content.decode()
+            start = html.index('aria-label="主导航"')
+            navigation = html[start : html.index("</nav>", start)]
+            for column in menu_columns(site.root_page):  # none left out for being blank either
+                assert f">{column.title}</a>" in navigation, (spec.hostname, column.title)
 
     def test_articles_keep_their_real_titles_dates_and_document_numbers(self, demo):
         notice = ArticlePage.objects.get(title="宣城市人民政府办公室关于进一步加强“一网双微一通”建设的通知")

@@ -53,7 +53,7 @@ class TestProvisionSubsite:
         profile = site.profile
         assert profile.organisation == org
         assert profile.site_type == SiteType.DEPARTMENT
-        assert profile.status == SiteStatus.OPEN
+        assert profile.status == SiteStatus.PREPARING  # 筹建 until the info center opens it
         assert profile.sponsor == "宣城市宣州区教育局"  # defaults to the organisation
         assert profile.contact_phone == "0563-3022101"
 

@@ -1,8 +1,8 @@
 from django import template
 from wagtail.models import Page, Site
 
+from cms.content.navigation import menu_columns, with_content
 from cms.content.serving import ancestors_from_route
-from cms.content.visibility import publicly_listed
 
 register = template.Library()
 
@@ -16,10 +16,10 @@ def site_root(context) -> Page | None:
 
 @register.simple_tag
 def main_navigation(root: Page | None):
-    """Top-level columns shown in menus: one query, whatever the size of the cluster."""
+    """Top-level columns shown in menus that have content: one query, whatever the size of the cluster."""
     if root is None:
         return Page.objects.none()
-    return publicly_listed(Page.objects.child_of(root)).in_menu()
+    return with_content(menu_columns(root))
 
 
 @register.simple_tag(takes_context=True)

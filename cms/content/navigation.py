@@ -1,0 +1,40 @@
+"""Which columns a navigation shows: those the public can find something in.
+
+A blank column (栏目 with nothing in it) is an inspection fault, and five of them
+fail a site outright (DESIGN §3). A column is shown in a menu only while a page
+other than a column — an item, a standing 信息公开 page, the catalogue — is
+publicly listed somewhere beneath it, so a column with nothing yet stays out of
+the navigation until its first item is published, with no one having to
+remember to put it back. The launch checklist (``sites.launch``) names the menu
+columns still empty, so a site does not open with its navigation half hidden.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from wagtail.models import Page, Site
+from wagtail.query import PageQuerySet
+
+from .models import ColumnPage
+from .visibility import publicly_listed
+
+
+def _content_below() -> Exists:
+    beneath = Page.objects.filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
+    return Exists(publicly_listed(beneath).not_type(ColumnPage))
+
+
+def with_content(columns: PageQuerySet) -> PageQuerySet:
+    """Those of ``columns`` with publicly listed content beneath them: a subquery, no extra query."""
+    return columns.filter(_content_below())
+
+
+def menu_columns(root: Page) -> PageQuerySet:
+    """The top-level columns a site's menus are meant to show (Wagtail's 在菜单中显示)."""
+    return publicly_listed(Page.objects.child_of(root)).in_menu()
+
+
+def blank_menu_column_findings(site: Site, **kwargs) -> list[str]:
+    """The launch checklist's finding for each menu column still empty (one query)."""
+    blank = menu_columns(site.root_page).exclude(_content_below()).values_list("title", flat=True)
+    return [f"导航栏目“{title}”暂无内容：请先发布信息，或在该栏目的“推广”设置中取消“在菜单中显示”。" for title in blank]
