@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sites", "0006_text_lengths"),
+        ("sites", "0007_verbose_names"),
     ]
 
     operations = [
