@@ -28,7 +28,9 @@ from wagtail.utils.decorators import cached_classmethod
 from cms.disclosure.metadata import CatalogueMetadata
 from core.publishing import PublishGuardMixin
 
+from .forms import ArticlePageForm
 from .serving import ServingMixin, route_below_home
+from .slugs import allocate_article_slug
 from .visibility import publicly_listed
 
 # Editors get structure and links, not styling: government pages render through
@@ -246,6 +248,7 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     ]
     parent_page_types = ["content.ColumnPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "信息"
@@ -290,14 +293,21 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        if not ((self.in_catalogue or self.always_in_catalogue) and self.is_going_live()):
+        # A new item without a slug (the admin form, importers, the demo) gets tYYYYMMDD_N.
+        allocate_slug = self.pk is None and not self.slug and bool(self.path)
+        goes_into_catalogue = (self.in_catalogue or self.always_in_catalogue) and self.is_going_live()
+        if not (allocate_slug or goes_into_catalogue):
             return super().save(*args, **kwargs)
         # Every publish path (edit view, workflow, bulk, scheduler, API, import) ends in
         # this save. The catalogue allocates the 索引号 inside its transaction, so a
-        # publication that cannot get a number does not happen and leaves no gap.
+        # publication that cannot get a number does not happen and leaves no gap; the
+        # slug's lock on the column is held until the page is written.
         with transaction.atomic():
+            if allocate_slug:
+                self.slug = allocate_article_slug(self.get_parent(), timezone.localdate(self.publication_date))
             saved = super().save(*args, **kwargs)
-            catalogue_item_going_live.send(sender=type(self), instance=self)
+            if goes_into_catalogue:
+                catalogue_item_going_live.send(sender=type(self), instance=self)
         return saved
 
     @property
