@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from core.cache import Scope, generation, invalidate, invalidate_after_commit
 
-from .models import ProtectedTerm, SensitiveWord, Severity, TermCategory, TypoPair, WordCategory
+from .models import AllowedPhrase, ProtectedTerm, SensitiveWord, Severity, TermCategory, TypoPair, WordCategory
 
 KIND_LABELS = {
     "sensitive": "敏感词",
@@ -33,6 +33,8 @@ KIND_LABELS = {
     "date": "发布日期",
     "error": "检查出错",
 }
+# Marks an allowed phrase (放行短语) in the automaton: not a finding, a span where words are not reported.
+ALLOWED = "allowed"
 CONTEXT_CHARS = 20
 # At most this many occurrences of one word are reported per field: the editor
 # needs to see where it is, not a hundred identical lines.
@@ -95,8 +97,10 @@ class Matcher:
             yield end - length + 1, end + 1, entries
 
     @classmethod
-    def from_lists(cls, sensitive, protected, typos) -> Matcher:
+    def from_lists(cls, sensitive, protected, typos, allowed=()) -> Matcher:
         words: dict[str, list[Entry]] = {}
+        for phrase in allowed:
+            words.setdefault(phrase, []).append(Entry(ALLOWED, "", ""))
         for word, category, severity, note in sensitive:
             why = f"“{word}”属于{WordCategory(category).label}类敏感词。" + (f"{note}" if note else "")
             words.setdefault(word, []).append(Entry("sensitive", severity, why))
@@ -128,6 +132,7 @@ def get_matcher() -> Matcher:
             SensitiveWord.objects.values_list("word", "category", "severity", "note"),
             [(t.correct, t.category, t.severity, t.variants) for t in ProtectedTerm.objects.all()],
             TypoPair.objects.values_list("wrong", "correct", "severity"),
+            AllowedPhrase.objects.values_list("phrase", flat=True),
         )
         _matcher = (version, matcher)
     return _matcher[1]
@@ -195,7 +200,11 @@ def _field_label(page: Page, name: str) -> str:
 def check_words(text: str, field: str, matcher: Matcher) -> list[Finding]:
     findings: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
-    for start, end, entries in matcher.find(text):
+    matches = list(matcher.find(text))
+    allowed = [(start, end) for start, end, entries in matches if any(e.kind == ALLOWED for e in entries)]
+    for start, end, entries in matches:
+        if any(a <= start and end <= b for a, b in allowed):
+            continue  # inside a phrase the info center allowed
         word = text[start:end]
         for entry in entries:
             key = (entry.kind, word)
@@ -216,8 +225,17 @@ def check_words(text: str, field: str, matcher: Matcher) -> list[Finding]:
     return findings
 
 
-def check_page(page: Page, *, matcher: Matcher | None = None) -> list[Finding]:
-    """Every check on one page object (usually ``revision.as_object()``). Block findings first."""
+# Word-list findings a reviewer may judge false positives (放行); the other kinds are defects to fix.
+OVERRIDABLE_KINDS = ("sensitive", "protected", "typo")
+
+
+def check_page(
+    page: Page, *, matcher: Matcher | None = None, overrides: dict[tuple[str, str], str] | None = None
+) -> list[Finding]:
+    """Every check on one page object (usually ``revision.as_object()``). Block findings first.
+
+    ``overrides``: (kind, what) → reason of a reviewer's 放行 on this page; such a block
+    finding is reported as a reminder carrying the reason."""
     matcher = matcher or get_matcher()
     findings: list[Finding] = []
     page_links: list[tuple[int, str, str]] = []
@@ -274,6 +292,11 @@ def check_page(page: Page, *, matcher: Matcher | None = None) -> list[Finding]:
     findings += _check_links(page_links, document_links)
     findings += _check_metadata(page)
     findings += _check_date(page)
+    for finding in findings:
+        reason = (overrides or {}).get((finding.kind, finding.what))
+        if reason is not None and finding.severity == Severity.BLOCK:
+            finding.severity = Severity.WARN
+            finding.why += f"（审核人已放行：{reason}）"
     findings.sort(key=lambda f: f.severity != Severity.BLOCK)
     return findings
 

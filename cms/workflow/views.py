@@ -15,12 +15,16 @@ from core.publishing import PublishRefused
 
 from .actions import (
     EMERGENCY_PUBLISH,
+    CheckOverrideError,
     EmergencyPublishAction,
     EmergencyPublishError,
+    OverrideCheckAction,
     SignOffEmergencyAction,
+    can_override_check,
     can_sign_off,
 )
-from .models import CheckReport, EmergencyPublication
+from .checks import OVERRIDABLE_KINDS
+from .models import CheckOverride, CheckReport, EmergencyPublication
 from .services import emergency_publications_for, run_auto_check
 
 # Who may read any page's check reports (the info center), besides those who may edit the page.
@@ -56,9 +60,30 @@ def report_view(request, page_id: int):
             "page": page,
             "report": reports[0] if reports else None,
             "older": reports[1:],
+            "can_override": can_override_check(page, request.user),
+            "overridable_kinds": OVERRIDABLE_KINDS,
+            "overrides": CheckOverride.objects.filter(page_id=page.pk).select_related("overridden_by"),
             **_titles(f"自动检查报告：{page.title}", "warning"),
         },
     )
+
+
+@require_POST
+def override_view(request, page_id: int):
+    """放行 one block finding of the page's latest report (the form is on the report page)."""
+    page = _page_for_reader(request, page_id)
+    what = request.POST.get("what", "")
+    action = OverrideCheckAction(
+        page, user=request.user, kind=request.POST.get("kind", ""), what=what, reason=request.POST.get("reason", "")
+    )
+    try:
+        action.execute()
+    except (CheckOverrideError, PermissionDenied) as error:
+        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        then = "自动检查已重新通过，已提交审核。" if action.resumed else "以后的检查将其列为提醒项。"
+        messages.success(request, f"已放行“{what}”，理由已记入审计日志；{then}")
+    return redirect("workflow:report", page.pk)
 
 
 class EmergencyPublishForm(forms.Form):
