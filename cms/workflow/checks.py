@@ -20,6 +20,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from core.cache import Scope, generation, invalidate, invalidate_after_commit
+from sites.models import Organisation
 
 from .models import AllowedPhrase, ProtectedTerm, SensitiveWord, Severity, TermCategory, TypoPair, WordCategory
 
@@ -31,6 +32,7 @@ KIND_LABELS = {
     "accessibility": "无障碍",
     "metadata": "公开目录字段",
     "date": "发布日期",
+    "organisation": "发布机构",
     "error": "检查出错",
 }
 # Marks an allowed phrase (放行短语) in the automaton: not a finding, a span where words are not reported.
@@ -292,6 +294,7 @@ def check_page(
     findings += _check_links(page_links, document_links)
     findings += _check_metadata(page)
     findings += _check_date(page)
+    findings += _check_organisation(page)
     for finding in findings:
         reason = (overrides or {}).get((finding.kind, finding.what))
         if reason is not None and finding.severity == Severity.BLOCK:
@@ -351,6 +354,30 @@ def _check_metadata(page: Page) -> list[Finding]:
             for message in messages
         ]
     return []
+
+
+def _check_organisation(page: Page) -> list[Finding]:
+    """An item attributed to an organisation that answers neither for its column nor for its site
+    (another unit's): a reminder, since publishing for another unit is sometimes intended."""
+    organisation_id = getattr(page, "issuing_organisation_id", None)
+    column = page.get_parent().specific if organisation_id and page.path else None
+    if not hasattr(column, "responsible_organisation_ids"):  # only items of a column
+        return []
+    expected = column.responsible_organisation_ids()
+    if not expected or organisation_id in expected:
+        return []
+    names = dict(Organisation.objects.filter(pk__in=[organisation_id, *expected]).values_list("pk", "name"))
+    name = names.get(organisation_id, "")
+    owners = "、".join(names[pk] for pk in expected if pk in names)
+    return [
+        Finding(
+            "organisation",
+            Severity.WARN,
+            name,
+            _field_label(page, "issuing_organisation"),
+            f"发布机构“{name}”不是本栏目的责任单位（{owners}），请确认是否代其他单位发布。",
+        )
+    ]
 
 
 def backdate_tolerance() -> timedelta:
