@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry, WorkflowState
 
+from cms.content.models import ArticlePage
 from cms.workflow.actions import CheckOverrideError, OverrideCheckAction
 from cms.workflow.checks import check_page
 from cms.workflow.models import AllowedPhrase, CheckOverride, ReviewTask, Severity
@@ -50,6 +52,15 @@ def test_a_blocked_submission_says_only_that_the_check_failed(client, department
     html = response.content.decode()
     assert "自动检查未通过" in html
     assert "已经提交进行审核" not in html  # Wagtail's green "submitted", untrue here
+
+
+def test_a_new_item_created_and_blocked_says_only_that_too(client, department, people):
+    column = column_of(department, "tzgg")
+    client.force_login(people["editor"])
+    form = edit_form(ArticlePage(title="新建反诈", slug="x", publication_date=timezone.now()), "谨防刷单骗局。")
+    url = reverse("wagtailadmin_pages:add", args=["content", "articlepage", column.pk])
+    html = client.post(url, {**form, "action-submit": "1"}, follow=True).content.decode()
+    assert "自动检查未通过" in html and "已创建并提交审核" not in html
 
 
 def test_a_passing_submission_still_says_it_was_submitted(client, department, people):
