@@ -320,7 +320,9 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     def save(self, *args, **kwargs):
         if self.live and self.publication_date is None:
             # A republished revision made with the field empty keeps the date of the first publication.
-            stored = type(self).objects.filter(pk=self.pk).values_list("publication_date", flat=True).first()
+            stored = (
+                self.pk and type(self).objects.filter(pk=self.pk).values_list("publication_date", flat=True).first()
+            )
             self.publication_date = stored or timezone.now()
         # A new item without a slug (the admin form, importers, the demo) gets tYYYYMMDD_N.
         allocate_slug = self.pk is None and not self.slug and bool(self.path)
