@@ -183,6 +183,7 @@ class OverrideCheckAction:
                 and state.status == WorkflowState.STATUS_NEEDS_CHANGES
                 and state.current_task_state.task_id == auto_check_task().pk
             ):
-                state.resume(user=self.user)  # the check runs again, now passing, and review begins
-                self.resumed = True
+                state.resume(user=self.user)  # the check runs again and, passing, review begins
+                state.refresh_from_db()
+                self.resumed = state.status == WorkflowState.STATUS_IN_PROGRESS
         return override

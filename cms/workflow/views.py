@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,6 +33,10 @@ VIEW_ANY_REPORT = "workflow.view_checkreport"
 
 def _titles(title: str, icon: str) -> dict:
     return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
+def _refusal(error: ValidationError | PermissionDenied) -> str:
+    return error.messages[0] if isinstance(error, ValidationError) else str(error)
 
 
 def _page_for_reader(request, page_id: int) -> Page:
@@ -79,7 +83,7 @@ def override_view(request, page_id: int):
     try:
         action.execute()
     except (CheckOverrideError, PermissionDenied) as error:
-        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+        messages.error(request, _refusal(error))
     else:
         then = "自动检查已重新通过，已提交审核。" if action.resumed else "以后的检查将其列为提醒项。"
         messages.success(request, f"已放行“{what}”，理由已记入审计日志；{then}")
@@ -144,7 +148,7 @@ def sign_off_view(request, pk: int):
     try:
         SignOffEmergencyAction(record, user=request.user, comment=request.POST.get("comment", "")).execute()
     except (EmergencyPublishError, PermissionDenied) as error:
-        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, f"已补审“{record.page.title}”。")
     return redirect(reverse("workflow:emergency_list"))

@@ -83,6 +83,17 @@ class TestOverride:
         entry = PageLogEntry.objects.get(page=blocked, action="workflow.override_check")
         assert entry.user == people["reviewer"] and entry.data["reason"].startswith("反诈宣传")
 
+    def test_with_another_block_finding_left_the_item_stays_with_the_editor(self, department, people):
+        seed_word_lists(sensitive=[("返利", "illegal", Severity.BLOCK)])
+        page = draft_article(column_of(department, "tzgg"), "反诈提示", body=NOTICE, user=people["editor"])
+        submit(page, people["editor"])
+        action = OverrideCheckAction(
+            page, user=people["reviewer"], kind="sensitive", what="刷单", reason="反诈宣传话术"
+        )
+        action.execute()
+        assert not action.resumed
+        assert page.specific.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
     @pytest.mark.parametrize("who", ["editor", "other_reviewer", "info"])
     def test_only_a_reviewer_of_the_site_may_override(self, blocked, people, who):
         with pytest.raises(PermissionDenied):
