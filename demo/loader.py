@@ -235,7 +235,6 @@ def _add_article(site: Site, article: dict) -> int:
     page_class = PAGE_TYPE_BY_COLUMN.get(column_slug.rsplit("/", 1)[-1], ArticlePage)
     page = page_class(
         title=article["title"],
-        slug=f"t{published:%Y%m%d}_{column.get_children().count() + 1}",
         source=article["source"],
         publication_date=published,
         body="".join(f"<p>{escape(line)}</p>" for line in lines),

@@ -41,7 +41,7 @@ WAGTAIL_WORKFLOW_ADMIN = tuple(
 )
 WORD_LISTS = tuple(
     f"workflow.{a}_{m}"
-    for m in ("sensitiveword", "protectedterm", "typopair")
+    for m in ("sensitiveword", "protectedterm", "typopair", "allowedphrase")
     for a in ("add", "change", "delete", "view")
 )
 TAXONOMY = tuple(

@@ -27,8 +27,11 @@ from wagtail.utils.decorators import cached_classmethod
 
 from cms.disclosure.metadata import CatalogueMetadata
 from core.publishing import PublishGuardMixin
+from sites.models import SiteProfile
 
+from .forms import ArticlePageForm
 from .serving import ServingMixin, route_below_home
+from .slugs import allocate_article_slug
 from .visibility import publicly_listed
 
 # Editors get structure and links, not styling: government pages render through
@@ -110,6 +113,9 @@ class ColumnType(models.TextChoices):
 # Columns a home page shows when its editors have not chosen blocks.
 DEFAULT_HOME_TYPES = ("news", "notice", "policy")
 
+# Column types whose items belong in the 政府信息公开目录: a new item there starts 纳入目录.
+CATALOGUE_COLUMN_TYPES = (ColumnType.POLICY, ColumnType.NOTICE, ColumnType.DISCLOSURE)
+
 DEFAULT_UPDATE_INTERVAL_DAYS = {
     ColumnType.NEWS: 14,
     ColumnType.NOTICE: 180,
@@ -169,6 +175,23 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
 
     cache_query_parameters = ("page",)  # the anonymous page cache keys on these (sites/page_cache.py)
 
+    @property
+    def items_in_catalogue_by_default(self) -> bool:
+        return self.column_type in CATALOGUE_COLUMN_TYPES
+
+    def responsible_organisation_ids(self) -> list[int]:
+        """The organisations answerable for items here, nearest first: the 责任单位 of this column
+        or of its nearest ancestor column that has one, then the site's own organisation."""
+        owners = (
+            ColumnPage.objects.ancestor_of(self, inclusive=True)
+            .exclude(owning_organisation=None)
+            .order_by("-depth")
+            .values_list("owning_organisation_id", flat=True)
+        )
+        site = self.get_site()
+        site_org = SiteProfile.objects.filter(site=site).values_list("organisation_id", flat=True) if site else []
+        return list(dict.fromkeys([*owners, *site_org]))
+
     def items(self) -> models.QuerySet[ArticlePage]:
         """Items of this column the public may find, newest first."""
         return publicly_listed(ArticlePage.objects.child_of(self)).order_by("-publication_date", "-pk")
@@ -205,7 +228,11 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     source = models.CharField("来源", max_length=100, blank=True, help_text="信息来源单位，如“区教育局”。")
     author = models.CharField("作者", max_length=100, blank=True)
-    publication_date = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    # Empty until publication: an item gets the moment it goes live (``save``), not the moment
+    # its form was opened; an editor may still set an earlier or a later one.
+    publication_date = models.DateTimeField(
+        "发布时间", null=True, blank=True, db_index=True, help_text="留空则取发布（审核通过）的时间。"
+    )
     body = RichTextField("正文", features=ARTICLE_BODY_FEATURES)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -246,6 +273,7 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
     ]
     parent_page_types = ["content.ColumnPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "信息"
@@ -290,14 +318,27 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        if not ((self.in_catalogue or self.always_in_catalogue) and self.is_going_live()):
+        if self.live and self.publication_date is None:
+            # A republished revision made with the field empty keeps the date of the first publication.
+            stored = (
+                self.pk and type(self).objects.filter(pk=self.pk).values_list("publication_date", flat=True).first()
+            )
+            self.publication_date = stored or timezone.now()
+        # A new item without a slug (the admin form, importers, the demo) gets tYYYYMMDD_N.
+        allocate_slug = self.pk is None and not self.slug and bool(self.path)
+        goes_into_catalogue = (self.in_catalogue or self.always_in_catalogue) and self.is_going_live()
+        if not (allocate_slug or goes_into_catalogue):
             return super().save(*args, **kwargs)
         # Every publish path (edit view, workflow, bulk, scheduler, API, import) ends in
         # this save. The catalogue allocates the 索引号 inside its transaction, so a
-        # publication that cannot get a number does not happen and leaves no gap.
+        # publication that cannot get a number does not happen and leaves no gap; the
+        # slug's lock on the column is held until the page is written.
         with transaction.atomic():
+            if allocate_slug:
+                self.slug = allocate_article_slug(self.get_parent(), timezone.localdate(self.publication_date))
             saved = super().save(*args, **kwargs)
-            catalogue_item_going_live.send(sender=type(self), instance=self)
+            if goes_into_catalogue:
+                catalogue_item_going_live.send(sender=type(self), instance=self)
         return saved
 
     @property

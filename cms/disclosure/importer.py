@@ -495,10 +495,8 @@ def import_rows(
     with transaction.atomic():
         # A fresh parent: treebeard places children from its in-memory child count.
         parent = ColumnPage.objects.get(pk=target_column.pk)
-        taken = set(parent.get_children().values_list("slug", flat=True))
         for item in progress(ordered) if progress else ordered:
-            page = item.page
-            page.slug = _free_slug(taken, timezone.localdate(page.publication_date))
+            page = item.page  # no slug: its save allocates tYYYYMMDD_N (cms.content.slugs)
             if actor is not None:
                 page.owner = actor
             parent.add_child(instance=page)
@@ -509,11 +507,3 @@ def import_rows(
             with review_waived("导入原系统已发布的信息"):
                 page.save_revision(user=actor).publish(user=actor)
     return ImportResult([item.page for item in prepared])
-
-
-def _free_slug(taken: set[str], published: date) -> str:
-    n = 1
-    while (slug := f"imp{published:%Y%m%d}_{n}") in taken:
-        n += 1
-    taken.add(slug)
-    return slug

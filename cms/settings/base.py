@@ -203,6 +203,10 @@ AXES_VERBOSE = False
 # No self-service reset by mailed link: passwords are reset by the info center
 # (cms.accounts.lifecycle.reset_password, audited); the login page says whom to ask.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No autosave: on a new page it creates a draft the editor never asked for (then the next
+# save of the same form collides with it, and an abandoned form leaves the draft and its
+# uploaded images behind); every saved version here is a deliberate, audited act.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
 AUDIT_LOG_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180")))

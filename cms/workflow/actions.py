@@ -1,4 +1,4 @@
-"""紧急发布 and its sign-off, each one action in Wagtail's ``wagtail/actions/`` shape:
+"""紧急发布 and its sign-off, and 放行 of a block finding, each one action in Wagtail's ``wagtail/actions/`` shape:
 ``check()`` (permission and validity, a Chinese message on refusal), then ``execute()``
 doing the work in one transaction. The admin views and the tests call these.
 """
@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Page, Revision
+from wagtail.models import Page, Revision, WorkflowState
 
 from core.forms import text_refusal
 
-from .models import EmergencyPublication
-from .services import reviewing_groups, run_auto_check
+from .checks import OVERRIDABLE_KINDS
+from .models import CheckOverride, EmergencyPublication
+from .services import auto_check_task, latest_report, reviewing_groups, run_auto_check
 
 EMERGENCY_PUBLISH = "workflow.emergency_publish"
 MIN_REASON_LENGTH = 4
@@ -114,3 +115,75 @@ class SignOffEmergencyAction:
             )
         self.record = record
         return record
+
+
+class CheckOverrideError(ValidationError):
+    """A 放行 was refused; the message says why."""
+
+
+def can_override_check(page: Page, user) -> bool:
+    """A reviewer of the page's own site (in a group of its workflow), like a sign-off."""
+    if not (user and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(pk__in=[g.pk for g in reviewing_groups(page)]).exists()
+
+
+class OverrideCheckAction:
+    """放行: a reviewer judges a block finding of the page's latest check a false positive (e.g. a
+    phrase quoted in an anti-fraud notice), with a reason. Later checks of the page report it as a
+    reminder; if it was what sent the item back, the item goes on to review at once."""
+
+    def __init__(self, page: Page, *, user, kind: str, what: str, reason: str) -> None:
+        self.page = page.specific
+        self.user = user
+        self.kind = kind
+        self.what = what
+        self.reason = (reason or "").strip()
+        self.report = latest_report(self.page)
+        self.resumed = False
+
+    def check(self) -> None:
+        if not can_override_check(self.page, self.user):
+            raise PermissionDenied("只有本站审核人员可以放行自动检查的禁止项。")
+        findings = self.report.block_findings if self.report else []
+        if not any(f["kind"] == self.kind and f["what"] == self.what for f in findings):
+            raise CheckOverrideError("最近一次自动检查没有这一禁止项，无需放行。")
+        if self.kind not in OVERRIDABLE_KINDS:
+            raise CheckOverrideError("链接、无障碍、公开目录字段和发布日期的问题须修改后重新提交，不能放行。")
+        if self.report.revision and self.report.revision.user_id == self.user.pk:
+            raise PermissionDenied("不能放行自己提交的版本，请由本站其他审核人员判断。")
+        if len(self.reason) < MIN_REASON_LENGTH:
+            raise CheckOverrideError(f"请填写放行理由（至少{MIN_REASON_LENGTH}个字）。")
+        if message := text_refusal(CheckOverride, "reason", self.reason):
+            raise CheckOverrideError(message)
+
+    def execute(self) -> CheckOverride:
+        self.check()
+        with transaction.atomic():
+            override, _ = CheckOverride.objects.update_or_create(
+                page_id=self.page.pk,
+                kind=self.kind,
+                what=self.what,
+                defaults={"reason": self.reason, "overridden_by": self.user, "report": self.report},
+            )
+            log(
+                instance=self.page,
+                action="workflow.override_check",
+                user=self.user,
+                data={"kind": self.kind, "what": self.what, "reason": self.reason, "report_id": self.report.pk},
+            )
+            overridden = set(CheckOverride.objects.filter(page_id=self.page.pk).values_list("kind", "what"))
+            remaining = [f for f in self.report.block_findings if (f["kind"], f["what"]) not in overridden]
+            state = self.page.current_workflow_state
+            if (
+                not remaining
+                and state is not None
+                and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+                and state.current_task_state.task_id == auto_check_task().pk
+            ):
+                state.resume(user=self.user)  # the check runs again and, passing, review begins
+                state.refresh_from_db()
+                self.resumed = state.status == WorkflowState.STATUS_IN_PROGRESS
+        return override

@@ -5,9 +5,9 @@ Any change to a word list retires the compiled matcher in every process (``check
 from django.db.models.signals import post_delete, post_save
 
 from .checks import invalidate_matcher
-from .models import ProtectedTerm, SensitiveWord, TypoPair
+from .models import AllowedPhrase, ProtectedTerm, SensitiveWord, TypoPair
 
-WORD_LISTS = (SensitiveWord, ProtectedTerm, TypoPair)
+WORD_LISTS = (SensitiveWord, ProtectedTerm, TypoPair, AllowedPhrase)
 
 
 def word_list_changed(sender, **kwargs) -> None:

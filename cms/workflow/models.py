@@ -101,6 +101,22 @@ class TypoPair(models.Model):
         return f"{self.wrong} → {self.correct}"
 
 
+class AllowedPhrase(models.Model):
+    """A phrase the info center allows although it contains a listed word (e.g. 警惕“刷单返利”骗局
+    in an anti-fraud notice): occurrences of words inside it are not reported."""
+
+    phrase = models.CharField("放行短语", max_length=100, unique=True, help_text="短语中出现的词库词语不再报告。")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "放行短语"
+        verbose_name_plural = "放行短语"
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
 class AutoCheckTask(Task):
     """自动检查: runs the content checks on the submitted revision and finishes at once.
 
@@ -215,6 +231,29 @@ class CheckReport(models.Model):
             return "自动检查通过，未发现问题。"
         verdict = "未通过，已自动退回修改" if self.blocked else "通过，请审核人注意提醒项"
         return f"自动检查{verdict}：禁止项 {len(self.block_findings)} 个，提醒项 {len(self.warn_findings)} 个。"
+
+
+class CheckOverride(models.Model):
+    """A reviewer judged a block finding on this page a false positive: later checks of the page
+    report it as a reminder, with the recorded reason."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(CheckReport, null=True, on_delete=models.SET_NULL, related_name="overrides")
+    kind = models.CharField("类别", max_length=20)
+    what = models.CharField("问题", max_length=255)
+    reason = models.TextField("放行理由", max_length=500)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="放行人"
+    )
+    created_at = models.DateTimeField("放行时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自动检查放行记录"
+        verbose_name_plural = "自动检查放行记录"
+        constraints = [models.UniqueConstraint(fields=["page", "kind", "what"], name="one_override_per_finding")]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}·{self.what}"
 
 
 class EmergencyPublication(models.Model):

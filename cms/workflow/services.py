@@ -24,6 +24,7 @@ from core.publishing import PublishRefused, review_waiver
 from .checks import Finding, check_page, invalidate_matcher
 from .models import (
     AutoCheckTask,
+    CheckOverride,
     CheckReport,
     EmergencyPublication,
     ProtectedTerm,
@@ -133,8 +134,9 @@ def run_auto_check(
     """Check a revision of a page (its latest by default), record the report and log it."""
     revision = revision or page.get_latest_revision()
     obj = revision.as_object() if revision else page.specific
+    overrides = {(o.kind, o.what): o.reason for o in CheckOverride.objects.filter(page_id=page.pk)}
     try:
-        findings = check_page(obj)
+        findings = check_page(obj, overrides=overrides)
     except Exception:  # fail closed: an unchecked item must not pass silently
         logger.exception("automatic check failed for page %s", page.pk)
         findings = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,12 +15,16 @@ from core.publishing import PublishRefused
 
 from .actions import (
     EMERGENCY_PUBLISH,
+    CheckOverrideError,
     EmergencyPublishAction,
     EmergencyPublishError,
+    OverrideCheckAction,
     SignOffEmergencyAction,
+    can_override_check,
     can_sign_off,
 )
-from .models import CheckReport, EmergencyPublication
+from .checks import OVERRIDABLE_KINDS
+from .models import CheckOverride, CheckReport, EmergencyPublication
 from .services import emergency_publications_for, run_auto_check
 
 # Who may read any page's check reports (the info center), besides those who may edit the page.
@@ -29,6 +33,10 @@ VIEW_ANY_REPORT = "workflow.view_checkreport"
 
 def _titles(title: str, icon: str) -> dict:
     return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
+def _refusal(error: ValidationError | PermissionDenied) -> str:
+    return error.messages[0] if isinstance(error, ValidationError) else str(error)
 
 
 def _page_for_reader(request, page_id: int) -> Page:
@@ -56,9 +64,30 @@ def report_view(request, page_id: int):
             "page": page,
             "report": reports[0] if reports else None,
             "older": reports[1:],
+            "can_override": can_override_check(page, request.user),
+            "overridable_kinds": OVERRIDABLE_KINDS,
+            "overrides": CheckOverride.objects.filter(page_id=page.pk).select_related("overridden_by"),
             **_titles(f"自动检查报告：{page.title}", "warning"),
         },
     )
+
+
+@require_POST
+def override_view(request, page_id: int):
+    """放行 one block finding of the page's latest report (the form is on the report page)."""
+    page = _page_for_reader(request, page_id)
+    what = request.POST.get("what", "")
+    action = OverrideCheckAction(
+        page, user=request.user, kind=request.POST.get("kind", ""), what=what, reason=request.POST.get("reason", "")
+    )
+    try:
+        action.execute()
+    except (CheckOverrideError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+    else:
+        then = "自动检查已重新通过，已提交审核。" if action.resumed else "以后的检查将其列为提醒项。"
+        messages.success(request, f"已放行“{what}”，理由已记入审计日志；{then}")
+    return redirect("workflow:report", page.pk)
 
 
 class EmergencyPublishForm(forms.Form):
@@ -119,7 +148,7 @@ def sign_off_view(request, pk: int):
     try:
         SignOffEmergencyAction(record, user=request.user, comment=request.POST.get("comment", "")).execute()
     except (EmergencyPublishError, PermissionDenied) as error:
-        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, f"已补审“{record.page.title}”。")
     return redirect(reverse("workflow:emergency_list"))

@@ -17,7 +17,7 @@ from wagtail.models import WorkflowState
 
 from . import urls
 from .actions import EMERGENCY_PUBLISH
-from .models import CheckReport, ProtectedTerm, SensitiveWord, TypoPair
+from .models import AllowedPhrase, CheckReport, ProtectedTerm, SensitiveWord, TypoPair
 from .services import (
     check_reviewed,
     emergency_publications_for,
@@ -42,6 +42,13 @@ def register_workflow_actions(actions):
 
         def format_message(self, log_entry):
             return f"紧急发布（跳过审核），理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("workflow.override_check")
+    class OverrideCheck(LogFormatter):
+        label = "自动检查放行"
+
+        def format_message(self, log_entry):
+            return f"放行禁止项“{log_entry.data.get('what', '')}”，理由：{log_entry.data.get('reason', '')}"
 
     @actions.register_action("workflow.sign_off")
     class SignOff(LogFormatter):
@@ -90,6 +97,15 @@ class TypoPairViewSet(ModelViewSet):
     search_fields = ["wrong", "correct"]
 
 
+class AllowedPhraseViewSet(ModelViewSet):
+    model = AllowedPhrase
+    icon = "tick"
+    menu_label = "放行短语"
+    form_fields = ["phrase", "note"]
+    list_display = ["phrase", "note"]
+    search_fields = ["phrase", "note"]
+
+
 class ContentCheckViewSetGroup(ViewSetGroup):
     menu_label = "内容检查词库"
     menu_icon = "warning"
@@ -98,6 +114,7 @@ class ContentCheckViewSetGroup(ViewSetGroup):
         SensitiveWordViewSet("workflow_sensitiveword"),
         ProtectedTermViewSet("workflow_protectedterm"),
         TypoPairViewSet("workflow_typopair"),
+        AllowedPhraseViewSet("workflow_allowedphrase"),
     )
 
 
@@ -188,14 +205,23 @@ def show_check_findings(request, page):
         _show_report_if_relevant(request, page)
 
 
+def _drop_success_messages(request) -> None:
+    storage = messages.get_messages(request)
+    kept = [message for message in storage if message.level != messages.SUCCESS]  # reading marks all as shown
+    for message in kept:
+        messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
+
+
 @hooks.register("after_edit_page")
 def report_auto_rejection(request, page):
-    # Wagtail has just said "submitted"; if the automatic check sent it straight back, say so and stay.
+    # Wagtail has just said "submitted"; if the automatic check sent it straight back, that was
+    # not true: only the check's report (shown on the edit view) is said, and the editor stays.
     if not (request.POST.get("action-submit") or request.POST.get("action-restart-workflow")):
         return None
     state = page.current_workflow_state
     if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
         return None
+    _drop_success_messages(request)
     return redirect("wagtailadmin_pages:edit", page.pk)
 
 

@@ -37,10 +37,9 @@ def open_action_menu(page) -> None:
     page.locator("footer .w-dropdown__toggle, footer [data-w-dropdown-target='toggle']").first.click()
 
 
-def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_server, page):
-    port = live_server.url.rsplit(":", 1)[1]
+def education_site(port: str):
     org = Organisation.objects.create(name="宣州区教育局", kind=OrganisationKind.DEPARTMENT, index_code="003195501")
-    site = provision_subsite(
+    return provision_subsite(
         SubsiteRequest(
             hostname="jyj.localhost",
             port=int(port),
@@ -51,6 +50,11 @@ def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_ser
             status=SiteStatus.OPEN,
         )
     )
+
+
+def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_server, page):
+    port = live_server.url.rsplit(":", 1)[1]
+    site = education_site(port)
     seed_word_lists(sensitive=[("法轮功", "political", Severity.BLOCK)])
     editor = user(site, "editor", "jyj_ed")
     user(site, "reviewer", "jyj_rv")
@@ -75,6 +79,7 @@ def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_ser
     page.wait_for_url(edit)
     messages = page.locator(".messages")
     assert "自动检查未通过" in messages.inner_text()
+    assert "已经提交进行审核" not in messages.inner_text()  # one truthful message, not a green one too
     assert "法轮功" in messages.inner_text() and "政治敏感" in messages.inner_text()
 
     # The full report shows the surrounding text.
@@ -104,3 +109,28 @@ def test_editor_sees_the_finding_fixes_it_and_the_reviewer_puts_it_live(live_ser
     assert ArticlePage.objects.get(pk=article.pk).live
     response = page.goto(f"{base}/gzdt/gzdt-1/")
     assert response.status == 200 and "非法宣传品" in page.content() and "法轮功" not in page.content()
+
+
+def test_a_reviewer_overrides_a_false_positive_with_a_reason_and_the_item_goes_to_review(live_server, page):
+    port = live_server.url.rsplit(":", 1)[1]
+    site = education_site(port)
+    seed_word_lists(sensitive=[("刷单", "illegal", Severity.BLOCK)])
+    editor = user(site, "editor", "jyj_ed")
+    user(site, "reviewer", "jyj_rv")
+    article = ArticlePage(
+        title="反诈提示", body="<p>凡是要求垫资刷单的都是诈骗。</p>", publication_date=timezone.now(), live=False
+    )
+    column_of(site, "gzdt").add_child(instance=article)
+    article.save_revision(user=editor)
+    article.get_workflow().start(article, editor)
+    base = f"http://jyj.localhost:{port}"
+
+    log_in(page, base, "jyj_rv")
+    page.goto(f"{base}/admin/workflow/pages/{article.pk}/report/")
+    page.fill("form.workflow-override input[name=reason]", "反诈宣传中引用的诈骗话术")
+    with page.expect_navigation():
+        page.click("form.workflow-override button[type=submit]")
+    text = page.locator(".messages").inner_text()
+    assert "已放行“刷单”" in text and "已提交审核" in text
+    assert "反诈宣传中引用的诈骗话术" in page.locator("main").inner_text()  # 放行记录
+    assert ArticlePage.objects.get(pk=article.pk).current_workflow_task.name == "宣州区教育局·初审"

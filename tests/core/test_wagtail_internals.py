@@ -44,3 +44,22 @@ def test_every_spreadsheet_cell_still_passes_preprocess_field_value():
         assert "preprocess_field_value" in inspect.getsource(getattr(SpreadsheetExportMixin, writer)), (
             f"SpreadsheetExportMixin.{writer} no longer calls preprocess_field_value: exports could carry formulas"
         )
+
+
+def test_the_explorer_title_cell_we_override_is_still_wagtails_shape():
+    """cms/content/templates/wagtailadmin/pages/listing/_page_title_explore.html is Wagtail 8.0's with
+    one branch added: an upgrade that changes the original must be merged into the copy."""
+    import difflib
+    from pathlib import Path
+
+    name = "wagtailadmin/pages/listing/_page_title_explore.html"
+    original = (Path(wagtail.__file__).parent / "admin" / "templates" / name).read_text(encoding="utf-8")
+    copy = (Path(__file__).resolve().parents[2] / "cms" / "content" / "templates" / name).read_text(encoding="utf-8")
+    removed = [
+        line[1:].strip() for line in difflib.ndiff(original.splitlines(), copy.splitlines()) if line.startswith("- ")
+    ]
+    assert removed == [
+        "{% load i18n l10n wagtailadmin_tags %}",
+        "{# The title field for a page in the page listing, when in 'explore' mode #}",
+        "{% if page_perms.can_edit %}",
+    ]

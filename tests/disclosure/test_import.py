@@ -241,7 +241,7 @@ class TestImport:
         import_rows(load(write_csv(tmp_path / "a.csv", [item("甲"), item("乙")])), zcwj)
         import_rows(load(write_csv(tmp_path / "b.csv", [item("丙")])), zcwj)
         slugs = sorted(PolicyDocumentPage.objects.values_list("slug", flat=True))
-        assert slugs == ["imp20200305_1", "imp20200305_2", "imp20200305_3"]
+        assert slugs == ["t20200305_1", "t20200305_2", "t20200305_3"]
 
     def test_the_actor_is_recorded_on_the_revisions(self, tmp_path, zcwj, superuser):
         import_rows(load(write_csv(tmp_path / "a.csv", [item()])), zcwj, actor=superuser)

@@ -180,7 +180,7 @@ class TestDirectPublishingElsewhere:
         response = client.post(url, edit_form(page, "新建直接发布", **{"action-publish": "1"}), follow=True)
         assert "本站信息须经审核流程发布" in response.content.decode()
         # Nothing typed is lost: the new page is kept as a draft, not published.
-        assert not Page.objects.get(slug="x").live
+        assert not Page.objects.get(title="x").live
 
     def test_bulk_publishing_is_refused(self, client, department, people):
         page = draft_article(column_of(department, "tzgg"), "批量发布", user=people["editor"])
