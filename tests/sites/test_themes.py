@@ -153,3 +153,26 @@ class TestSiteMap:
             assert f">{title}</a>" in html
         assert "一条动态" not in html
         assert '<a href="/wzdt/">网站地图</a>' in html
+
+
+class TestElderlyModeAcrossTheCluster:
+    """With ELDERLY_COOKIE_DOMAIN the choice is one cookie for every site under that domain."""
+
+    def test_the_cookie_is_set_for_the_cluster_domain(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = "." + township.hostname.split(".", 1)[1]
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == settings.ELDERLY_COOKIE_DOMAIN
+
+        off = client.get("/a11y/elderly/?on=0&next=/", HTTP_HOST=township.hostname)
+        assert off.cookies["elderly"]["domain"] == settings.ELDERLY_COOKIE_DOMAIN
+        assert off.cookies["elderly"]["max-age"] == 0
+
+    def test_a_host_outside_the_domain_keeps_its_own_cookie(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = ".xzq.gov.cn"
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == ""  # a browser would drop a foreign domain
+
+    def test_unset_it_is_per_host(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = None
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == ""
