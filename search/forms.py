@@ -9,8 +9,10 @@ from datetime import date
 
 from django.http import QueryDict
 from django.utils.http import urlencode
+from wagtail.models import Site
 
 from cms.disclosure.metadata import Genre, Validity
+from sites.models import SiteType
 
 from .analysis import MAX_QUERY_LENGTH
 from .models import ContentType
@@ -69,6 +71,13 @@ QUERY_PARAMETERS = (
     "index_number",
     "document_number",
 )
+
+
+def default_scope(site: Site | None) -> str:
+    """What a search without ``scope`` covers: the portal (or an unknown host) the whole
+    cluster ("all"), a subsite itself ("site"). The header box says which."""
+    profile = getattr(site, "profile", None) if site else None
+    return "all" if site is None or (profile is not None and profile.site_type == SiteType.PORTAL) else "site"
 
 
 @dataclass

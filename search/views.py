@@ -8,13 +8,13 @@ from wagtail.models import Site
 
 from cms.disclosure.metadata import Genre, Validity
 from cms.disclosure.models import Topic
-from sites.models import Organisation, SiteType
+from sites.models import Organisation
 from sites.page_cache import mark_cacheable
 
 from . import services
 from .analysis import parse_query
 from .backends.base import SearchQuery
-from .forms import MAX_PAGES, PAGE_SIZE, PARAMETERS, QUERY_PARAMETERS, SearchParams
+from .forms import MAX_PAGES, PAGE_SIZE, PARAMETERS, QUERY_PARAMETERS, SearchParams, default_scope
 from .highlight import highlight_title, snippet
 from .models import ContentType
 
@@ -31,9 +31,7 @@ FACET_HEADINGS = {
 
 def search_page(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
-    profile = getattr(site, "profile", None) if site else None
-    is_portal = profile is not None and profile.site_type == SiteType.PORTAL
-    params = SearchParams.from_query(request.GET, default_scope="all" if is_portal or site is None else "site")
+    params = SearchParams.from_query(request.GET, default_scope=default_scope(site))
 
     # A query that names one item by 索引号 or 发文字号 goes straight to it.
     for exact in (params.index_number, params.document_number, params.q):
@@ -44,6 +42,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     wanted_exact = params.index_number or params.document_number
     if params.has_criteria and not wanted_exact:
         context.update(_results(request, site, params))
+        if 0 < context["page_count"] < params.page:
+            # Past the end (an old link, a shrunk result set): the last page, not "0 of 24".
+            last = context["page_count"]
+            return HttpResponseRedirect(request.path + params.url(page=last if last > 1 else None))
     context["wanted_exact"] = wanted_exact
     context["scope_urls"] = {"site": params.url(scope="site"), "all": params.url(scope="all")}
     context["sort_urls"] = {"relevance": params.url(sort=None), "date": params.url(sort="date")}

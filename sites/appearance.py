@@ -19,7 +19,7 @@ def forget(site_id: int) -> None:
 
 
 def appearance_for(site) -> dict:
-    """Logo and banner URLs, colour, sponsor line and footer links of ``site``."""
+    """Logo and banner URLs, colour, sponsor line, 党政机关 mark link and footer links of ``site``."""
     if site is None:
         return {}
     data = cache.get(_key(site.pk))
@@ -40,5 +40,6 @@ def _load(site) -> dict:
         "banner_alt": settings.banner_alt,
         "primary_colour": settings.primary_colour,
         "sponsor_line": settings.sponsor_line,
+        "party_gov_mark_url": settings.party_gov_mark_url,
         "links": [{"title": link.title, "url": link.url} for link in settings.footer_links.all()],
     }

@@ -7,6 +7,7 @@ what a government site must carry (网站标识码, 备案号, 主办单位 …)
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -152,6 +153,20 @@ def validate_primary_colour(value: str) -> None:
         raise ValidationError(f"该颜色上的白色文字对比度仅 {ratio:.1f}:1，不足 4.5:1（WCAG 2.1 AA），请选更深的颜色。")
 
 
+PARTY_GOV_MARK_HOST = "conac.cn"  # 中央机构编制委员会办公室 (bszs.conac.cn, the mark's verification)
+
+
+def validate_party_gov_mark_url(value: str) -> None:
+    """The mark's link must lead to 中央编办's own verification page, never elsewhere."""
+    host = (urlsplit(value).hostname or "").lower()
+    if urlsplit(value).scheme not in ("http", "https") or not (
+        host == PARTY_GOV_MARK_HOST or host.endswith("." + PARTY_GOV_MARK_HOST)
+    ):
+        raise ValidationError(
+            "验证链接应为中央编办（conac.cn）发放的地址，如 https://bszs.conac.cn/sitename?method=show&id=…"
+        )
+
+
 @register_setting(icon="image")
 class SiteAppearance(ClusterableModel, BaseSiteSetting):
     """What a site's own admins may change about its look (not its identity)."""
@@ -186,6 +201,13 @@ class SiteAppearance(ClusterableModel, BaseSiteSetting):
         blank=True,
         help_text="页脚主办/承办说明，留空则显示“主办单位：<子站档案中的主办单位>”。",
     )
+    party_gov_mark_url = models.URLField(
+        "党政机关网站标识验证链接",
+        max_length=300,
+        blank=True,
+        validators=[validate_party_gov_mark_url],
+        help_text="页脚“党政机关”标识链接到的中央编办验证页面（开办标识时发放）；留空则标识不带链接。",
+    )
 
     panels = [
         FieldPanel("logo"),
@@ -193,6 +215,7 @@ class SiteAppearance(ClusterableModel, BaseSiteSetting):
         FieldPanel("banner_alt"),
         FieldPanel("primary_colour"),
         FieldPanel("sponsor_line"),
+        FieldPanel("party_gov_mark_url"),
         InlinePanel("footer_links", heading="页脚链接", label="链接"),
     ]
 

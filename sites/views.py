@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Page
 
 from core.forms import add_errors
 
@@ -52,11 +54,14 @@ class InfoCenterFormView(WagtailAdminTemplateMixin, FormView):
         try:
             message = self.perform(form)
         except ValidationError as error:
-            add_errors(form, error)
-            messages.error(self.request, "操作未完成：" + "；".join(error.messages))
-            return self.form_invalid(form)
+            return self.refuse(form, error)
         messages.success(self.request, message)
         return redirect(self.get_success_url())
+
+    def refuse(self, form, error: ValidationError):
+        add_errors(form, error)
+        messages.error(self.request, "操作未完成：" + "；".join(error.messages))
+        return self.form_invalid(form)
 
     def perform(self, form) -> str:
         raise NotImplementedError
@@ -90,18 +95,42 @@ class SiteStatusView(InfoCenterFormView):
 
 
 class CloseSubsiteView(SiteStatusView):
+    """Two steps: the form (notice, date), then a confirmation screen; only the second POST closes."""
+
     form_class = CloseSubsiteForm
     page_title = "关停子站"
-    submit_button_label = "确认关停"
+    submit_button_label = "下一步"
 
-    def perform(self, form) -> str:
-        CloseSiteAction(
+    def form_valid(self, form):
+        if "confirm" in self.request.POST:
+            return super().form_valid(form)
+        if "edit" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            self._action(form).check()  # refused now (the portal, already closed), not after the confirmation
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return TemplateResponse(
+            self.request,
+            "sites/admin/confirm_close.html",
+            self.get_context_data(
+                form=form,
+                profile=self.profile,
+                page_count=Page.objects.descendant_of(self.profile.site.root_page, inclusive=True).live().count(),
+            ),
+        )
+
+    def _action(self, form) -> CloseSiteAction:
+        return CloseSiteAction(
             self.profile.site,
             notice=form.cleaned_data["notice"],
             closed_on=form.cleaned_data["closed_on"],
             withdraw_pushed=form.cleaned_data.get("withdraw_pushed", False),
             actor=self.request.user,
-        ).execute()
+        )
+
+    def perform(self, form) -> str:
+        self._action(form).execute()
         return f"网站“{self.profile}”已关停，所有页面将显示关停公告。"
 
 

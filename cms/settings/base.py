@@ -325,6 +325,8 @@ WORKFLOW_BACKDATE_TOLERANCE_DAYS = int(os.environ.get("WORKFLOW_BACKDATE_TOLERAN
 
 # Seconds a client should wait before retrying a site under maintenance (503).
 SITE_MAINTENANCE_RETRY_AFTER = int(os.environ.get("SITE_MAINTENANCE_RETRY_AFTER", "3600"))
+# 长者模式 cookie for the whole cluster (e.g. ".xzq.gov.cn"); unset: each host keeps its own.
+ELDERLY_COOKIE_DOMAIN = os.environ.get("ELDERLY_COOKIE_DOMAIN", "").strip().lower() or None
 
 LOGGING = {
     "version": 1,

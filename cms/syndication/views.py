@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
@@ -105,7 +106,15 @@ def push_view(request, page_id: int):
     return TemplateResponse(
         request,
         "syndication/admin/push.html",
-        {"page": source, "form": form, "outcomes": outcomes, "errors": errors, "columns_by_site": columns_by_site},
+        {
+            "heading": "推送",
+            "subheading": source.title,
+            "page": source,
+            "form": form,
+            "outcomes": outcomes,
+            "errors": errors,
+            "columns_by_site": columns_by_site,
+        },
     )
 
 
@@ -125,15 +134,23 @@ class TakedownForm(forms.Form):
     )
 
 
+def _takedown_heading(item: Page) -> dict:
+    return {"heading": "一键下架", "subheading": item.title}
+
+
 def takedown_view(request, page_id: int):
     item = get_object_or_404(Page, pk=page_id)
     if not can_take_down(request.user, item):
         return permission_denied(request)
     if not is_content_item(item):
         # Said before the form, not after the editor has filled it in.
-        return TemplateResponse(request, "syndication/admin/takedown.html", {"page": item, "refusal": NOT_AN_ITEM})
+        return TemplateResponse(
+            request,
+            "syndication/admin/takedown.html",
+            {**_takedown_heading(item), "page": item, "refusal": NOT_AN_ITEM},
+        )
     form = TakedownForm(request.POST or None)
-    context: dict = {"page": item, "form": form, "errors": []}
+    context: dict = {**_takedown_heading(item), "page": item, "form": form, "errors": []}
     sites = SiteIndex()
     plan = plan_takedown(item)
     context["preview"] = [(p, site_label(sites.site_of(p))) for p in plan.pages]
@@ -161,11 +178,16 @@ def restore_view(request, takedown_id: int):
     errors = []
     if request.method == "POST":
         try:
-            RestoreAction(takedown.item, request.user, request.POST.get("reason", "")).execute()
+            restored = RestoreAction(takedown.item, request.user, request.POST.get("reason", "")).execute()
+            messages.success(request, f"已恢复“{restored.item_title}”，涉及 {restored.pages.count()} 个页面。")
             return redirect(reverse("syndication:records") + "?tab=takedowns")
         except (ValidationError, PermissionDenied) as error:
             errors = _messages(error)
-    return TemplateResponse(request, "syndication/admin/restore.html", {"takedown": takedown, "errors": errors})
+    return TemplateResponse(
+        request,
+        "syndication/admin/restore.html",
+        {"heading": "恢复", "subheading": takedown.item_title, "takedown": takedown, "errors": errors},
+    )
 
 
 # --- 待采用 ----------------------------------------------------------------------------
@@ -193,7 +215,9 @@ def inbox_view(request):
     # Only the target site's editors see (and decide) its inbox.
     records = [r for r in pending if can_decide(request.user, r)]
     return TemplateResponse(
-        request, "syndication/admin/inbox.html", {"records": records, "errors": errors, "done": done}
+        request,
+        "syndication/admin/inbox.html",
+        {"heading": "待采用", "records": records, "errors": errors, "done": done},
     )
 
 
@@ -221,6 +245,7 @@ def records_view(request):
         request,
         "syndication/admin/records.html",
         {
+            "heading": "推送与下架记录",
             "tab": tab,
             "pushes": pushes[:500],
             "takedowns": takedowns[:500],
@@ -258,7 +283,9 @@ def finder_view(request):
     query = query_value(request, "q", forms.CharField(max_length=200), "")
     sites = SiteIndex()
     results = [(page, site_label(sites.site_of(page))) for page in find_items(query)]
-    return TemplateResponse(request, "syndication/admin/finder.html", {"q": query, "results": results})
+    return TemplateResponse(
+        request, "syndication/admin/finder.html", {"heading": "查找并下架", "q": query, "results": results}
+    )
 
 
 def stats_view(request):
@@ -279,5 +306,12 @@ def stats_view(request):
     return TemplateResponse(
         request,
         "syndication/admin/stats.html",
-        {"rows": rows, "year": year, "month": month or "", "direction": direction or "all", "months": range(1, 13)},
+        {
+            "heading": "信息报送统计",
+            "rows": rows,
+            "year": year,
+            "month": month or "",
+            "direction": direction or "all",
+            "months": range(1, 13),
+        },
     )

@@ -53,7 +53,11 @@ def test_push_accept_and_take_down_across_two_sites(live_server, page, make_site
     # The township submits the item to the portal's 乡镇动态.
     log_in(page, admin, "shuiyang_editor")
     page.goto(f"{admin}/admin/syndication/push/{item.pk}/")
-    page.locator("summary", has_text="宣州区人民政府").click()
+    summary = page.locator("summary", has_text="宣州区人民政府")
+    marker = "el => getComputedStyle(el, '::before').content"
+    assert summary.evaluate(marker) == '"▸"', "a folded site shows that it opens"
+    summary.click()
+    assert summary.evaluate(marker) == '"▾"'
     page.get_by_label("乡镇动态").check()
     page.get_by_role("button", name="推送", exact=True).click()
     assert "宣州区人民政府 · 乡镇动态：已推送，等待对方采用" in page.locator(".push-results").inner_text()
@@ -62,6 +66,7 @@ def test_push_accept_and_take_down_across_two_sites(live_server, page, make_site
     # The portal's editor accepts it in the inbox; it is live on the portal.
     log_in(page, admin, "portal_editor")
     page.goto(f"{admin}/admin/syndication/inbox/")
+    assert page.get_by_role("link", name="水阳镇开展防汛应急演练").get_attribute("href") == item.full_url
     page.get_by_role("button", name="采用", exact=True).click()
     assert "已采用并发布" in page.locator(".nice-padding [role=status]").inner_text()  # waits for the answer
     log_out(page)

@@ -258,3 +258,26 @@ class TestClosedSite:
         close_subsite(township, notice="本站已关停，信息迁至门户网站。")
         response = client.get(path.format(column=column.pk), HTTP_HOST=township.hostname)
         assert response.status_code == 410
+
+
+class TestFeedLinks:
+    """Readers and feed readers find the feeds from the pages themselves."""
+
+    def test_every_page_announces_the_site_feed(self, client, township):
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        found = re.search(r'<link rel="alternate" type="application/rss\+xml" title="([^"]+)" href="([^"]+)">', html)
+        assert found and found.group(1) == f"{township.profile}最新信息"
+        assert get_rss(client, found.group(2), township).findtext("title") == township.site_name
+
+    def test_a_column_announces_and_links_its_own_feed(self, client, township):
+        column = column_of(township, "gzdt")
+        publish_article(column, "水阳镇召开防汛工作会议")
+        html = client.get("/gzdt/", HTTP_HOST=township.hostname).content.decode()
+        alternate = re.search(
+            rf'<link rel="alternate" type="application/rss\+xml" title="{column.title}" href="([^"]+)">', html
+        )
+        visible = re.search(
+            r'<p class="feed-link"><a href="([^"]+)" type="application/rss\+xml">RSS 订阅本栏目</a>', html
+        )
+        assert alternate and visible and alternate.group(1) == visible.group(1)
+        assert item_titles(get_rss(client, visible.group(1), township)) == ["水阳镇召开防汛工作会议"]

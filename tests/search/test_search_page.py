@@ -172,3 +172,25 @@ class TestEverySite:
 def test_rebuild_command_reports_what_it_indexed(portal, corpus_cluster, capsys):
     call_command("rebuild_search_index", verbosity=0)
     assert f"索引重建完成：{services.count_indexable()} 个页面" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fixture", ["portal", "township"])
+def test_the_header_box_names_the_scope_its_search_covers(client, request, fixture):
+    site = request.getfixturevalue(fixture)
+    header = client.get("/", HTTP_HOST=site.hostname).content.decode()
+    searched = get(client, site, q="政务").context["params"].scope  # what the box's query gets
+    placeholder = {"all": "搜索全站群信息", "site": "搜索本站信息"}[searched]
+    assert f'placeholder="{placeholder}"' in header
+    assert searched == ("all" if fixture == "portal" else "site")
+
+
+def test_a_page_past_the_end_goes_to_the_last_page(client, portal, corpus_cluster):
+    first = get(client, portal, q="政务", scope="all")
+    last, total = first.context["page_count"], first.context["total"]
+    assert total > 0
+
+    response = get(client, portal, q="政务", scope="all", page=last + 5)
+    assert response.status_code == 302
+    landed = client.get(response["Location"], HTTP_HOST=portal.hostname).content.decode()
+    assert f"共找到 {total} 条结果" in landed and "没有找到" not in landed
+    assert last == 1 or f"第 {last} 页 / 共 {last} 页" in landed

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from cms.accounts.roles import INFO_CENTER_GROUP, info_center_group
 from sites.groups import site_group
@@ -104,7 +104,9 @@ class TestStatusActions:
     def test_operator_closes_and_reopens_a_site(self, client, operator, township):
         client.force_login(operator)
         pk = township.profile.pk
-        response = client.post(reverse("sites_siteprofile:close", args=[pk]), {"notice": "本站已并入门户网站。"})
+        response = client.post(
+            reverse("sites_siteprofile:close", args=[pk]), {"notice": "本站已并入门户网站。", "confirm": "1"}
+        )
         assert response.status_code == 302
         assert SiteProfile.objects.get(pk=pk).status == SiteStatus.CLOSED
         assert client.get("/", HTTP_HOST=township.hostname).status_code == 410
@@ -112,6 +114,29 @@ class TestStatusActions:
         response = client.post(reverse("sites_siteprofile:reopen", args=[pk]))
         assert response.status_code == 302
         assert SiteProfile.objects.get(pk=pk).status == SiteStatus.OPEN
+
+    def test_closing_asks_for_confirmation_before_acting(self, client, operator, township):
+        client.force_login(operator)
+        url = reverse("sites_siteprofile:close", args=[township.profile.pk])
+        form = client.get(url).content.decode()
+        assert 'name="notice"' in form and "下一步" in form
+
+        confirming = client.post(url, {"notice": "本站已并入门户网站。", "withdraw_pushed": "on"})
+        html = confirming.content.decode()
+        assert confirming.status_code == 200
+        assert SiteProfile.objects.get(pk=township.profile.pk).status == SiteStatus.OPEN, "nothing happens yet"
+        pages = Page.objects.descendant_of(township.root_page, inclusive=True).live().count()
+        assert f"即将关停“{township.profile}”（{township.hostname}）。</strong>确认后，该站 {pages} 个页面" in html
+        assert '<input type="hidden" name="notice" value="本站已并入门户网站。"' in html
+        assert "同时撤销" in html and 'name="confirm"' in html
+
+        back = client.post(url, {"notice": "本站已并入门户网站。", "edit": "1"}).content.decode()
+        assert "本站已并入门户网站。</textarea>" in back
+        assert SiteProfile.objects.get(pk=township.profile.pk).status == SiteStatus.OPEN
+
+        done = client.post(url, {"notice": "本站已并入门户网站。", "withdraw_pushed": "True", "confirm": "1"})
+        assert done.status_code == 302
+        assert SiteProfile.objects.get(pk=township.profile.pk).status == SiteStatus.CLOSED
 
     def test_closing_without_a_notice_is_refused_on_the_form(self, client, operator, township):
         client.force_login(operator)

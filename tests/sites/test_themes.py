@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from sites.models import FooterLink, SiteAppearance, validate_primary_colour
 from sites.services import close_subsite
@@ -71,10 +77,43 @@ class TestFooter:
         assert "网站标识码：3418020001" in html
         assert '<a href="https://beian.miit.gov.cn/" rel="noopener">皖ICP备05000000号</a>' in html
         assert "皖公网安备 34180202000001号" in html
-        assert 'aria-label="党政机关网站标识"' in html
+        assert '<img class="party-gov-mark" src="/static/img/party-gov-mark.svg"' in html
+        assert 'alt="党政机关网站标识">' in html
         assert '<a href="/wzdt/">网站地图</a>' in html
         assert "errorInfo_querySiteById.action?siteCode=3418020001" in html
         assert ">我为政府网站找错</a>" in html
+
+
+class TestPartyGovMark:
+    """The 党政机关 mark is the standard image, linked to its verification page where the site has one."""
+
+    VERIFY = "https://bszs.conac.cn/sitename?method=show&id=0A1B2C3D4E5F6A7B"
+
+    def test_the_mark_is_an_image_served_as_a_static_file(self, client, township):
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        src = re.search(r'<img class="party-gov-mark" src="([^"]+)"', html).group(1)
+        svg = finders.find(src.removeprefix(settings.STATIC_URL))
+        assert svg and "党政机关" in Path(svg).read_text(encoding="utf-8")
+
+    def test_a_site_links_the_mark_to_its_own_verification_page(self, client, portal, township):
+        appearance = SiteAppearance.for_site(township)
+        appearance.party_gov_mark_url = self.VERIFY
+        appearance.full_clean()
+        appearance.save()
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        assert f'<a class="party-gov-mark" href="{escape(self.VERIFY)}" rel="noopener"' in html
+        assert 'alt="党政机关网站标识（点击验证）"' in html
+        assert self.VERIFY not in client.get("/", HTTP_HOST=portal.hostname).content.decode()
+
+    @pytest.mark.parametrize(
+        "url",
+        ["https://bszs.conac.cn.evil.example/x", "https://evil.example/?conac.cn", "javascript:alert(1)//conac.cn"],
+    )
+    def test_only_a_conac_address_is_accepted(self, township, url):
+        appearance = SiteAppearance.for_site(township)
+        appearance.party_gov_mark_url = url
+        with pytest.raises(ValidationError, match=r"conac\.cn"):
+            appearance.full_clean()
 
 
 class TestAppearanceSettings:
@@ -153,3 +192,26 @@ class TestSiteMap:
             assert f">{title}</a>" in html
         assert "一条动态" not in html
         assert '<a href="/wzdt/">网站地图</a>' in html
+
+
+class TestElderlyModeAcrossTheCluster:
+    """With ELDERLY_COOKIE_DOMAIN the choice is one cookie for every site under that domain."""
+
+    def test_the_cookie_is_set_for_the_cluster_domain(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = "." + township.hostname.split(".", 1)[1]
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == settings.ELDERLY_COOKIE_DOMAIN
+
+        off = client.get("/a11y/elderly/?on=0&next=/", HTTP_HOST=township.hostname)
+        assert off.cookies["elderly"]["domain"] == settings.ELDERLY_COOKIE_DOMAIN
+        assert off.cookies["elderly"]["max-age"] == 0
+
+    def test_a_host_outside_the_domain_keeps_its_own_cookie(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = ".xzq.gov.cn"
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == ""  # a browser would drop a foreign domain
+
+    def test_unset_it_is_per_host(self, client, township, settings):
+        settings.ELDERLY_COOKIE_DOMAIN = None
+        response = client.get("/a11y/elderly/?on=1&next=/", HTTP_HOST=township.hostname)
+        assert response.cookies["elderly"]["domain"] == ""

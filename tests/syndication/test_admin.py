@@ -243,3 +243,52 @@ def test_a_taken_down_item_cannot_be_republished_from_the_editor(
 
     assert "该信息已被下架" in response.content.decode()
     assert Page.objects.get(pk=item.pk).live is False
+
+
+def _header_title(html: str) -> str:
+    """The text of Wagtail's standard header <h1>, or "" when the page has none."""
+    import re
+
+    found = re.search(r'<h1 class="w-header__title"[^>]*>(.*?)</h1>', html, re.S)
+    return re.sub(r"<[^>]+>|\s+", "", found.group(1)) if found else ""
+
+
+def test_push_takedown_and_restore_have_the_standard_admin_header(client, township, item, editor_of, info_center):
+    from cms.syndication.takedown import take_down
+
+    login(client, editor_of(township))
+    push_html = client.get(reverse("syndication:push", args=[item.pk])).content.decode()
+    assert _header_title(push_html) == "推送" + item.title
+    takedown_html = client.get(reverse("syndication:takedown", args=[item.pk])).content.decode()
+    assert _header_title(takedown_html) == "一键下架" + item.title
+    assert f"<title>一键下架：{item.title}" in takedown_html
+
+    takedown = take_down(item, TakedownKind.GONE, "错误", info_center).takedown
+    login(client, info_center)
+    restore_html = client.get(reverse("syndication:restore", args=[takedown.pk])).content.decode()
+    assert _header_title(restore_html) == "恢复" + item.title
+    assert _header_title(client.get(reverse("syndication:records")).content.decode()) == "推送与下架记录"
+
+
+def test_restore_says_it_succeeded(client, township, item, info_center):
+    from cms.syndication.takedown import take_down
+
+    takedown = take_down(item, TakedownKind.GONE, "错误", info_center).takedown
+    login(client, info_center)
+    response = client.post(reverse("syndication:restore", args=[takedown.pk]), {"reason": "核实无误"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain and f"已恢复“{item.title}”，涉及 1 个页面。" in html
+
+
+def test_inbox_titles_open_the_pushed_item(client, portal, township, item, editor_of):
+    push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))
+    login(client, editor_of(portal))
+    html = client.get(reverse("syndication:inbox")).content.decode()
+    assert f'<a href="{item.full_url}" target="_blank" rel="noopener" title="在新窗口阅读原文">{item.title}</a>' in html
+
+
+def test_push_form_marks_each_folded_site_as_expandable(client, portal, township, item, editor_of):
+    login(client, editor_of(township))
+    html = client.get(reverse("syndication:push", args=[item.pk])).content.decode()
+    assert 'class="push-targets"' in html and "syndication/admin.css" in html
+    assert '宣州区人民政府 <span class="push-targets__count">（' in html

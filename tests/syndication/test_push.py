@@ -202,3 +202,16 @@ def test_accepting_publishes_so_a_plain_editor_of_the_target_may_reject_but_not_
     reject(record, editor_of(portal, "editor"), "重复信息")
     record.refresh_from_db()
     assert record.status == PushStatus.REJECTED
+
+
+@pytest.mark.parametrize("mode", [PushMode.ALIAS, PushMode.COPY])
+def test_an_accepted_page_shows_one_source_line_linked_to_the_original(client, portal, township, editor_of, mode):
+    item = publish_article(column_of(township, "gzdt"), "水阳镇召开安全生产会议", slug="aqsc", source="水阳镇安监站")
+    assert fetch(client, item).content.decode().count("来源：") == 1  # the item's own 来源 on its own site
+
+    record = push(item, [column_of(portal, "tzgg")], mode, editor_of(township))[0].record
+    accept(record, editor_of(portal))
+    record.refresh_from_db()
+    html = fetch(client, record.resulting_page).content.decode()
+    assert html.count("来源：") == 1
+    assert f'<span class="push-origin">来源：<a href="{item.full_url}">' in html

@@ -6,20 +6,19 @@ from ..selectors import unit_name
 register = template.Library()
 
 
-@register.inclusion_tag("syndication/origin.html", takes_context=True)
-def push_origin(context, page) -> dict:
-    """来源：<unit>, linked to the original, on a page that came in through a push."""
+@register.simple_tag(takes_context=True)
+def push_origin(context, page) -> dict | None:
+    """The unit and original's URL of a page that came in through a push, else None.
+
+    The article's single 来源 line shows it in place of the page's own ``source``."""
     record = (
         PushRecord.objects.filter(resulting_page_id=page.pk, status=PushStatus.ACCEPTED)
         .select_related("source", "source_site__profile__organisation")
         .first()
     )
     if record is None:
-        return {"origin": None}
-    request = context.get("request")
+        return None
     return {
-        "origin": {
-            "unit": unit_name(record.source_site),
-            "url": record.source.get_full_url(request) if record.source.live else "",
-        }
+        "unit": unit_name(record.source_site),
+        "url": record.source.get_full_url(context.get("request")) if record.source.live else "",
     }

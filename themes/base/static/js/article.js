@@ -91,10 +91,25 @@
     }
   }
 
+  // The catalogue metadata is folded in the HTML (a phone's first screen is for the title);
+  // screens wider than a phone, and print, show it open.
+  function openMetadata() {
+    var details = document.querySelector(".metadata-details");
+    if (details) {
+      details.open = true;
+    }
+  }
+
   function init() {
+    if (window.matchMedia("(min-width: 601px)").matches) {
+      openMetadata();
+    }
     initTools();
     countView();
-    window.addEventListener("beforeprint", addPrintAddresses);
+    window.addEventListener("beforeprint", function () {
+      openMetadata();
+      addPrintAddresses();
+    });
   }
 
   if (document.readyState === "loading") {
