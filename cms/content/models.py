@@ -170,8 +170,9 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
     cache_query_parameters = ("page",)  # the anonymous page cache keys on these (sites/page_cache.py)
 
     def items(self) -> models.QuerySet[ArticlePage]:
-        """Items of this column the public may find, newest first."""
-        return publicly_listed(ArticlePage.objects.child_of(self)).order_by("-publication_date", "-pk")
+        """Items of this column and of its sub-columns the public may find, newest first: a
+        parent column (要闻动态) shows what its sub-columns hold, in one query however many."""
+        return publicly_listed(ArticlePage.objects.descendant_of(self)).order_by("-publication_date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
