@@ -77,6 +77,9 @@ class SubsiteRequest:
     contact_address: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    disclosure_office_address: str = ""
+    disclosure_office_phone: str = ""
+    office_hours: str = ""
 
 
 def normalise_hostname(hostname: str) -> str:
@@ -199,6 +202,9 @@ class ProvisionSiteAction:
                 contact_address=request.contact_address.strip(),
                 contact_phone=request.contact_phone.strip(),
                 contact_email=request.contact_email.strip(),
+                disclosure_office_address=request.disclosure_office_address.strip(),
+                disclosure_office_phone=request.disclosure_office_phone.strip(),
+                office_hours=request.office_hours.strip(),
             )
             _create_site_groups(site, Collection.get_first_root_node().add_child(name=self.site_name))
             for fn in hooks.get_hooks(AFTER_PROVISION_SITE):

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import IndexNumberScheme, Topic, WorkingDayOverride
+from .standing_pages import fill_standing_pages
 
 
 class TopicViewSet(ModelViewSet):
@@ -62,3 +63,9 @@ def register_disclosure_urls():
     from . import urls
 
     return [path("disclosure/", include((urls.urlpatterns, urls.app_name), namespace="disclosure"))]
+
+
+# After the column tree (cms.content, order -10) has placed the standing pages.
+@hooks.register("after_provision_site", order=-5)
+def write_standing_pages(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    fill_standing_pages(site, profile)
