@@ -58,7 +58,7 @@ class DisclosureFacts:
     organisation: str
     supervisor: str  # whom a complaint goes to besides the competent department
     site_name: str
-    site_url: str
+    hostname: str
     address: str
     phone: str
     hours: str
@@ -76,7 +76,7 @@ class DisclosureFacts:
             organisation=organisation.name,
             supervisor=organisation.parent.name if organisation.parent_id else "上一级行政机关",
             site_name=site.site_name,
-            site_url=f"{site.root_url}/",
+            hostname=site.hostname,
             address=profile.disclosure_office_address or profile.contact_address,
             phone=profile.disclosure_office_phone or profile.contact_phone,
             hours=profile.office_hours,
@@ -129,11 +129,11 @@ def guide_text(facts: DisclosureFacts) -> str:
                 catalogue,
             ),
             format_html(
-                "<h3>（二）公开方式</h3><p>本机关以{}（{}）为主动公开政府信息的主要平台，"
+                "<h3>（二）公开方式</h3><p>本机关以{}网站（{}）为主动公开政府信息的主要平台，"
                 "并根据需要通过新闻发布会、报刊、广播、电视以及国家档案馆、公共图书馆、政务服务场所"
                 "设置的政府信息查阅场所等途径公开。</p>",
                 facts.site_name,
-                facts.site_url,
+                facts.hostname,
             ),
             "<h3>（三）公开时限</h3><p>属于主动公开范围的政府信息，自该政府信息形成或者变更之日起"
             "20个工作日内予以公开；法律、法规对公开期限另有规定的，从其规定（《条例》第二十六条）。</p>",

@@ -47,6 +47,7 @@ class TestStartingTexts:
         for fact in (organisation, "宣州区鳌峰中路1号三楼政务公开办公室", "0563-3021888", "下午14:30—17:30"):
             assert fact in body
         assert "wjw@example.gov.cn" in body
+        assert "宣州区卫生健康委员会网站（wjw.example.gov.cn）" in body  # the site as its main platform
         # the office's own address and phone win over the site's general contact
         assert "0563-3000000" not in body
         assert 'href="/xxgk/xxgkml/"' in body  # the catalogue, as a page link that follows moves
