@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html, format_html_join
 from wagtail.models import Site
 
+from core.cache import Scope, invalidate_after_commit
 from sites.models import SiteProfile, SiteType
 
 from .models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
@@ -232,4 +233,6 @@ def fill_standing_pages(site: Site, profile: SiteProfile) -> int:
         # Saved as built, like the blueprint's pages: no revision, so an editor's first
         # edit starts from this text.
         page.save(update_fields=["body"])
+    # A plain save publishes nothing, so nothing else retires the pages cached with no text.
+    invalidate_after_commit(Scope.PAGES)
     return len(empty)

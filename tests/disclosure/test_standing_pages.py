@@ -79,6 +79,13 @@ class TestStartingTexts:
         rules.refresh_from_db()
         assert rules.body == "<p>本镇自定的公开制度。</p>"
 
+    def test_a_site_built_before_the_texts_existed_gets_them_and_no_stale_page(self, client, township):
+        DisclosureInfoPage.objects.descendant_of(township.root_page).update(body="")
+        assert UNWRITTEN in client.get("/zfxxgk/xxgkzd/", HTTP_HOST=township.hostname).content.decode()  # cached
+        assert fill_standing_pages(township, township.profile) == 3
+        html = client.get("/zfxxgk/xxgkzd/", HTTP_HOST=township.hostname).content.decode()
+        assert UNWRITTEN not in html and "保密审查制度" in html
+
     def test_the_text_is_editable_and_published_like_any_page(self, client, township):
         guide = standing_page(township, DisclosureInfoKind.GUIDE)
         guide.body = guide.body.replace("编制本指南", "编制本指南（2027年修订）")
