@@ -96,9 +96,9 @@ class TestStartingTexts:
 
 
 class TestLandingPage:
-    @pytest.mark.parametrize("site_fixture, path", [("portal", "/zfxxgk/"), ("department", "/xxgk/")])
-    def test_links_every_standing_page_with_its_description(self, client, request, site_fixture, path):
-        site = request.getfixturevalue(site_fixture)
+    @pytest.mark.parametrize("site_key, path", [("portal", "/zfxxgk/"), ("department", "/xxgk/")])
+    def test_links_every_standing_page_with_its_description(self, client, portal, department, site_key, path):
+        site = {"portal": portal, "department": department}[site_key]
         html = client.get(path, HTTP_HOST=site.hostname).content.decode()
         assert "本栏目暂无信息" not in html
         section = html[html.index('class="landing-sections"') :]
