@@ -119,7 +119,7 @@ DISCLOSURE_PAGES = (
         "政府信息公开年报",
         "xxgknb",
         Disclosure,
-        description="每年3月31日前公布的上一年度政府信息公开工作年度报告。",
+        description="本机关每年公布的上一年度政府信息公开工作年度报告。",
     ),
 )
 # Columns most site types share, under the same slugs (inspection reports compare them).

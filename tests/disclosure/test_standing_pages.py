@@ -58,11 +58,13 @@ class TestStartingTexts:
         assert "宣州区叠嶂路2号" in guide.body
         assert "法定工作日" in guide.body  # no office hours given
 
-    def test_a_townships_statutory_content_adds_article_21(self, township, department):
+    def test_the_statutory_content_adds_article_21s_areas_for_the_kind_of_organ(self, township, department):
         township_text = standing_page(township, DisclosureInfoKind.STATUTORY).body
         department_text = standing_page(department, DisclosureInfoKind.STATUTORY).body
-        assert "第二十一条" in township_text and "宅基地使用的审核情况" in township_text
-        assert "第二十一条" not in department_text and "财政预算、决算信息" in department_text
+        for text in (township_text, department_text):
+            assert "财政预算、决算信息" in text and "第二十一条" in text  # 第二十条 applies to every organ
+        assert "农田水利工程建设运营" in township_text and "治安管理" not in township_text
+        assert "治安管理" in department_text and "农田水利工程建设运营" not in department_text
 
     def test_every_standing_page_of_every_site_type_is_written(self, client, portal, township, department):
         for site, column in ((portal, "zfxxgk"), (township, "zfxxgk"), (department, "xxgk")):
