@@ -24,6 +24,7 @@ from cms.accounts.demo import load_demo_accounts
 from cms.content.models import ArticlePage, ColumnPage
 from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
+from cms.disclosure.standing_pages import fill_standing_pages
 from cms.syndication.demo import load_syndication_demo
 from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
@@ -33,6 +34,7 @@ from sites.services import ProvisionSiteAction, SubsiteRequest
 
 ARTICLES_FILE = Path(__file__).with_name("articles.json")
 PORTAL_ORG = "宣城市宣州区人民政府"
+DEMO_OFFICE_HOURS = "工作日上午8:30—12:00，下午14:30—17:30（夏季下午15:00—18:00）"
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,14 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
                     police_record_number="皖公网安备 34180202000001号",
                     contact_address="安徽省宣城市宣州区",
                     contact_phone=spec.phone,
+                    disclosure_office_address=f"安徽省宣城市宣州区{spec.site_name}政务公开窗口",
+                    office_hours=DEMO_OFFICE_HOURS,
                     theme="township" if spec.site_type == SiteType.TOWNSHIP else "base",
                     status=SiteStatus.OPEN,  # the demo shows a running cluster
                 )
             ).execute()
             counts["sites"] += 1
+        fill_standing_pages(site, site.profile)  # a demo loaded before the texts existed gets them too
         sites[spec.key] = site
         counts["users"] += _demo_accounts(spec, site, admin_password)
 

@@ -20,6 +20,18 @@ class ProvisionSubsiteForm(forms.Form):
     contact_address = forms.CharField(label="联系地址", max_length=200, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
     contact_email = forms.EmailField(label="联系邮箱", required=False)
+    disclosure_office_address = forms.CharField(
+        label="依申请公开受理地址",
+        max_length=200,
+        required=False,
+        help_text="写入政府信息公开指南；留空则使用联系地址。",
+    )
+    disclosure_office_phone = forms.CharField(
+        label="依申请公开咨询电话", max_length=50, required=False, help_text="留空则使用联系电话。"
+    )
+    office_hours = forms.CharField(
+        label="办公时间", max_length=100, required=False, help_text="如“工作日上午8:30—12:00，下午14:30—17:30”。"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

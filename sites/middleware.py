@@ -49,6 +49,7 @@ class SiteStatusMiddleware:
         site = facts.site
         wagtail_internals.set_request_site(request, site)
         request.site_profile = facts.profile
+        request.cluster_portal = facts.portal
         token = current_theme.set(request.site_profile.theme if request.site_profile else DEFAULT_THEME)
         try:
             return self.respond(request, site)

@@ -104,6 +104,17 @@ class SiteProfile(models.Model):
     contact_address = models.CharField("联系地址", max_length=200, blank=True)
     contact_phone = models.CharField("联系电话", max_length=50, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
+    # Where and when 依申请公开 requests are received: the 政府信息公开指南 states them
+    # (《政府信息公开条例》第十二条); blank falls back to the contact address and phone.
+    disclosure_office_address = models.CharField(
+        "依申请公开受理地址", max_length=200, blank=True, help_text="留空则使用联系地址。"
+    )
+    disclosure_office_phone = models.CharField(
+        "依申请公开咨询电话", max_length=50, blank=True, help_text="留空则使用联系电话。"
+    )
+    office_hours = models.CharField(
+        "办公时间", max_length=100, blank=True, help_text="如“工作日上午8:30—12:00，下午14:30—17:30”。"
+    )
     theme = models.CharField("主题", max_length=50, default="base")
     status = models.CharField("状态", max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPEN)
     status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)

@@ -78,6 +78,9 @@ class SubsiteRequest:
     contact_address: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    disclosure_office_address: str = ""
+    disclosure_office_phone: str = ""
+    office_hours: str = ""
     # 筹建: visible to the site's staff only until the info center opens it (``OpenSiteAction``).
     # The demo and test fixtures build sites that are open at once.
     status: str = SiteStatus.PREPARING
@@ -210,6 +213,9 @@ class ProvisionSiteAction:
                 contact_phone=request.contact_phone.strip(),
                 contact_email=request.contact_email.strip(),
                 status=request.status,
+                disclosure_office_address=request.disclosure_office_address.strip(),
+                disclosure_office_phone=request.disclosure_office_phone.strip(),
+                office_hours=request.office_hours.strip(),
             )
             _create_site_groups(site, Collection.get_first_root_node().add_child(name=self.site_name))
             for fn in hooks.get_hooks(AFTER_PROVISION_SITE):

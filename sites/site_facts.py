@@ -1,4 +1,5 @@
-"""Per-site facts every public request needs, cached: the Site, its profile and home page.
+"""Per-site facts every public request needs, cached: the Site, its profile and home page,
+and the cluster's portal (name and address) that every subsite's header links back to.
 
 Resolving the site (Wagtail's hostname match), loading its SiteProfile with the
 organisation and the specific home page cost three queries on every request,
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
@@ -25,15 +27,25 @@ from wagtail.models import Site
 from core import wagtail_internals
 from core.cache import Scope, generation
 
-from .models import SiteProfile
+from .models import SiteProfile, SiteStatus, SiteType
 
 CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    """The cluster's portal as a subsite's header names and links it."""
+
+    name: str
+    url: str
 
 
 @dataclass(frozen=True)
 class SiteFacts:
     site: Site | None
     profile: SiteProfile | None
+    # None on the portal itself, and when the cluster has no portal that is not closed.
+    portal: PortalLink | None = None
 
 
 def _key(hostname: str, port: int | str) -> str:
@@ -46,10 +58,18 @@ def _load(request: HttpRequest) -> SiteFacts:
         return SiteFacts(None, None)
     # The specific home page: Wagtail routes every request from ``site.root_page.specific``.
     site.root_page = site.root_page.specific
-    profile = SiteProfile.objects.select_related("organisation").filter(site=site).first()
-    if profile is not None:
-        profile.site = site  # SiteProfile.__str__ reads the site name
-    return SiteFacts(site, profile)
+    # The site's profile and the portal's in one query: a subsite's header links the portal.
+    profiles = SiteProfile.objects.select_related("organisation", "site").filter(
+        Q(site=site) | (Q(site_type=SiteType.PORTAL) & ~Q(status=SiteStatus.CLOSED))
+    )
+    profile, portal = None, None
+    for row in profiles:
+        if row.site_id == site.pk:
+            profile = row
+            profile.site = site  # SiteProfile.__str__ reads the site name
+        elif row.site_type == SiteType.PORTAL:
+            portal = PortalLink(str(row), f"{row.site.root_url}/")
+    return SiteFacts(site, profile, portal)
 
 
 def facts_for_request(request: HttpRequest) -> SiteFacts:

@@ -91,6 +91,9 @@ class SiteProfileViewSet(ModelViewSet):
         "contact_address",
         "contact_phone",
         "contact_email",
+        "disclosure_office_address",
+        "disclosure_office_phone",
+        "office_hours",
         "theme",
     ]
     list_display = [

@@ -39,6 +39,8 @@ def test_public_page_query_counts_do_not_grow_with_sites(client, portal, townshi
         (portal.hostname, "/zcwj/"),
         (portal.hostname, "/zcwj/zcwj1/"),
         (portal.hostname, "/zfxxgk/xxgkml/"),
+        (portal.hostname, "/zfxxgk/"),  # the disclosure landing page
+        (portal.hostname, "/ywdt/"),  # a parent column: its sub-columns' items
         (township.hostname, "/"),
         (township.hostname, "/gzdt/"),
         (township.hostname, "/gzdt/gzdt1/"),

@@ -34,9 +34,17 @@ class ColumnSpec:
     children: tuple[ColumnSpec, ...] = ()
     show_in_menus: bool = True
     page: str = "column"
+    # The page's 搜索描述: also the line its parent's landing page shows under its title.
+    description: str = ""
 
     def make_page(self, organisation: Organisation, *, top_level: bool) -> Page:
-        common = dict(title=self.title, slug=self.slug, live=True, first_published_at=timezone.now())
+        common = dict(
+            title=self.title,
+            slug=self.slug,
+            live=True,
+            first_published_at=timezone.now(),
+            search_description=self.description,
+        )
         common["show_in_menus"] = self.show_in_menus and top_level
         if self.page == CATALOGUE:
             return CataloguePage(**common)
@@ -76,13 +84,43 @@ News, Notice, Policy, Disclosure, Service, Interaction, Special = (
 )
 
 # Every site's 政府信息公开 column holds the same standing pages (《政府信息公开条例》
-# Arts. 12, 50): guide, rules, statutory content, the catalogue and annual reports.
+# Arts. 12, 50): guide, rules, statutory content, the catalogue and annual reports. The
+# column itself is their landing page (``ColumnPage.is_landing_page``).
 DISCLOSURE_PAGES = (
-    ColumnSpec("政府信息公开指南", "xxgkzn", Disclosure, page=DisclosureInfoKind.GUIDE),
-    ColumnSpec("政府信息公开制度", "xxgkzd", Disclosure, page=DisclosureInfoKind.RULES),
-    ColumnSpec("法定主动公开内容", "fdzdgknr", Disclosure, page=DisclosureInfoKind.STATUTORY),
-    ColumnSpec("政府信息公开目录", "xxgkml", Disclosure, page=CATALOGUE),
-    ColumnSpec("政府信息公开年报", "xxgknb", Disclosure),
+    ColumnSpec(
+        "政府信息公开指南",
+        "xxgkzn",
+        Disclosure,
+        page=DisclosureInfoKind.GUIDE,
+        description="主动公开的范围和方式，依申请公开的受理机构、程序和时限，收费，监督和救济。",
+    ),
+    ColumnSpec(
+        "政府信息公开制度",
+        "xxgkzd",
+        Disclosure,
+        page=DisclosureInfoKind.RULES,
+        description="本机关政府信息公开的主动公开、依申请公开、保密审查、考核和年度报告制度。",
+    ),
+    ColumnSpec(
+        "法定主动公开内容",
+        "fdzdgknr",
+        Disclosure,
+        page=DisclosureInfoKind.STATUTORY,
+        description="《中华人民共和国政府信息公开条例》规定应当主动公开的政府信息。",
+    ),
+    ColumnSpec(
+        "政府信息公开目录",
+        "xxgkml",
+        Disclosure,
+        page=CATALOGUE,
+        description="本机关主动公开的政府信息，可按主题、机构、体裁和年份查阅。",
+    ),
+    ColumnSpec(
+        "政府信息公开年报",
+        "xxgknb",
+        Disclosure,
+        description="本机关每年公布的上一年度政府信息公开工作年度报告。",
+    ),
 )
 # Columns most site types share, under the same slugs (inspection reports compare them).
 WORK_NEWS = ColumnSpec("工作动态", "gzdt", News)

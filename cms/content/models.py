@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -193,11 +194,32 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         return list(dict.fromkeys([*owners, *site_org]))
 
     def items(self) -> models.QuerySet[ArticlePage]:
-        """Items of this column the public may find, newest first."""
-        return publicly_listed(ArticlePage.objects.child_of(self)).order_by("-publication_date", "-pk")
+        """Items of this column and of its sub-columns the public may find, newest first: a
+        parent column (要闻动态) shows what its sub-columns hold, in one query however many."""
+        return publicly_listed(ArticlePage.objects.descendant_of(self)).order_by("-publication_date", "-pk")
+
+    @cached_property
+    def sections(self) -> list[Page]:
+        """The public pages below this column that are not items — its sub-columns and standing
+        pages (指南, 目录 …) — in the editors' order: one query."""
+        return list(publicly_listed(Page.objects.child_of(self).not_type(ArticlePage)))
+
+    @property
+    def is_landing_page(self) -> bool:
+        """A 信息公开 column with pages below it (every site's 政府信息公开) introduces them, as
+        government sites' disclosure columns do, instead of listing items."""
+        return self.column_type == ColumnType.DISCLOSURE and bool(self.sections)
+
+    def get_template(self, request, *args, **kwargs):
+        if self.is_landing_page:
+            return "content/landing_page.html"
+        return super().get_template(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["subcolumns"] = self.sections
+        if self.is_landing_page:
+            return context
         paginator = Paginator(self.items().only(*LIST_FIELDS), self.page_size)
         try:
             items = paginator.page(request.GET.get("page", 1))
@@ -206,7 +228,6 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         except EmptyPage:
             items = paginator.page(paginator.num_pages)
         context["items"] = items
-        context["subcolumns"] = publicly_listed(ColumnPage.objects.child_of(self))
         return context
 
 

@@ -8,6 +8,7 @@ from sites.launch import SITE_LAUNCH_CHECK
 
 from .launch import guide_findings
 from .models import IndexNumberScheme, Topic, WorkingDayOverride
+from .standing_pages import fill_standing_pages
 
 # 开通检查: a site opens with its 政府信息公开指南 written.
 hooks.register(SITE_LAUNCH_CHECK, guide_findings)
@@ -68,3 +69,9 @@ def register_disclosure_urls():
     from . import urls
 
     return [path("disclosure/", include((urls.urlpatterns, urls.app_name), namespace="disclosure"))]
+
+
+# After the column tree (cms.content, order -10) has placed the standing pages.
+@hooks.register("after_provision_site", order=-5)
+def write_standing_pages(site, profile, organisation, site_type, actor, **kwargs) -> None:
+    fill_standing_pages(site, profile)

@@ -18,6 +18,8 @@ PAGES = [
     ("localhost", "/zfxxgk/xxgkml/"),  # disclosure catalogue
     ("shuiyang.localhost", "/"),  # township home, township theme
     ("jyj.localhost", "/xxgk/xxgkml/"),  # a department's catalogue
+    ("jyj.localhost", "/xxgk/"),  # a department's 信息公开 landing page, the header's portal link
+    ("jyj.localhost", "/xxgk/xxgkzn/"),  # its 政府信息公开指南
     ("localhost", "/no-such-page/"),  # 404
 ]
 

@@ -48,3 +48,9 @@ class TestClusterNavigation:
         assert section.index("部门网站") < section.index("宣州区教育局")
         assert f'href="{township.root_url}/"' in section
         assert "狸桥镇人民政府" not in section
+
+    def test_a_subsites_navigation_links_the_portal_first(self, client, portal, township):
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        section = html[html.index("站群导航") :]
+        assert section.index("门户网站") < section.index(portal.site_name) < section.index("乡镇街道")
+        assert f'href="{portal.root_url}/"' in section

@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from cms.content.models import ArticlePage, ColumnPage, ColumnType
+from core.cache import Scope, invalidate
 
 from ..conftest import column_of, publish_article
 
@@ -57,6 +60,33 @@ class TestColumnPage:
         nested = client.get("/ywdt/zwyw/", HTTP_HOST=portal.hostname)
         assert nested.status_code == 200
         assert "当前位置：" in nested.content.decode()
+
+    def test_a_parent_column_lists_its_sub_columns_items(self, client, portal):
+        now = timezone.now()
+        publish_article(column_of(portal, "ywdt/zwyw"), "区政府常务会议召开", now - timedelta(hours=1))
+        publish_article(column_of(portal, "ywdt/xzdt"), "水阳镇开展防汛演练", now)
+        response = client.get("/ywdt/", HTTP_HOST=portal.hostname)
+        assert [item.title for item in response.context["items"]] == ["水阳镇开展防汛演练", "区政府常务会议召开"]
+        assert "本栏目暂无信息" not in response.content.decode()
+
+    def test_a_parent_column_costs_the_same_queries_however_many_sub_columns(self, client, portal):
+        parent = column_of(portal, "ywdt")
+        publish_article(column_of(portal, "ywdt/zwyw"), "政务要闻一")
+
+        def render() -> tuple[int, int]:
+            """(queries, items listed) of an uncached render of the parent column."""
+            invalidate(Scope.PAGES)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get("/ywdt/", HTTP_HOST=portal.hostname)
+            return len(captured), len(response.context["items"])
+
+        render()  # warm the per-process caches
+        few, listed = render()
+        for n in range(4):
+            column = parent.add_child(instance=ColumnPage(title=f"子栏目{n}", slug=f"sub{n}"))
+            publish_article(column, f"子栏目{n}的信息")
+        render()
+        assert render() == (few, listed + 4)
 
     @pytest.mark.parametrize(
         ("column_type", "expected"),

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
+from cms.disclosure.models import DisclosureInfoKind, DisclosureInfoPage
 from sites.models import SiteStatus
 
 
@@ -29,6 +30,21 @@ class TestCreateSubsite:
         assert site.profile.organisation.name == "宣城市宣州区教育局"
         assert site.profile.contact_phone == "0563-3022101"
         assert "已创建子站“宣州区教育局”：http://jyj.example.gov.cn/" in capsys.readouterr().out
+
+    def test_the_office_given_on_the_command_line_is_in_the_guide(self, portal, make_organisation):
+        make_organisation("宣城市宣州区教育局", index_code="003195501")
+        create(
+            "--office-address", "宣州区教育局一楼窗口", "--office-phone", "0563-3022199", "--office-hours", "工作日全天"
+        )
+        profile = Site.objects.get(hostname="jyj.example.gov.cn").profile
+        assert (profile.disclosure_office_address, profile.disclosure_office_phone) == (
+            "宣州区教育局一楼窗口",
+            "0563-3022199",
+        )
+        guide = DisclosureInfoPage.objects.get(
+            kind=DisclosureInfoKind.GUIDE, path__startswith=profile.site.root_page.path
+        )
+        assert "宣州区教育局一楼窗口" in guide.body and "工作日全天" in guide.body
 
     def test_refusal_lists_every_reason_in_chinese_and_creates_nothing(self, portal):
         before = Site.objects.count()

@@ -116,6 +116,29 @@ class TestPartyGovMark:
             appearance.full_clean()
 
 
+class TestPortalLink:
+    """Every subsite's header links the portal, named and addressed from the portal's own site."""
+
+    @pytest.mark.parametrize("theme", ["base", "township"])
+    def test_a_subsite_header_links_the_portal(self, client, portal, township, theme):
+        township.profile.theme = theme
+        township.profile.save()
+        html = client.get("/tzgg/", HTTP_HOST=township.hostname).content.decode()
+        header = html[html.index("<header") : html.index("</header>")]
+        assert f'<a class="portal-link" href="{portal.root_url}/">{portal.site_name}' in header
+
+    def test_the_link_follows_the_portals_name_and_the_portal_does_not_link_itself(self, client, portal, township):
+        portal.site_name = "宣州区政府门户"
+        portal.save()
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        assert f'<a class="portal-link" href="{portal.root_url}/">宣州区政府门户</a>' in html
+        assert "portal-link" not in client.get("/", HTTP_HOST=portal.hostname).content.decode()
+
+    def test_no_link_without_a_portal(self, client, make_site):
+        site = make_site("alone.example.gov.cn", "department", name="独立部门")
+        assert "portal-link" not in client.get("/", HTTP_HOST=site.hostname).content.decode()
+
+
 class TestAppearanceSettings:
     def test_site_admins_colour_links_and_sponsor_line_show_on_their_site_only(self, client, portal, township):
         appearance = SiteAppearance.for_site(township)

@@ -32,10 +32,10 @@ def breadcrumb(context, page: Page):
 
 @register.simple_tag
 def cluster_navigation() -> list[tuple[str, list]]:
-    """站群导航: every open subsite, grouped by type — one query."""
+    """站群导航: the portal and every open subsite, grouped by type — one query."""
     from sites.models import SiteProfile, SiteStatus, SiteType
 
-    groups: dict[str, list] = {SiteType.TOWNSHIP: [], SiteType.DEPARTMENT: []}
+    groups: dict[str, list] = {SiteType.PORTAL: [], SiteType.TOWNSHIP: [], SiteType.DEPARTMENT: []}
     profiles = (
         SiteProfile.objects.filter(status=SiteStatus.OPEN, site_type__in=list(groups))
         .select_related("site")
@@ -43,4 +43,8 @@ def cluster_navigation() -> list[tuple[str, list]]:
     )
     for profile in profiles:
         groups[profile.site_type].append(profile.site)
-    return [("乡镇街道", groups[SiteType.TOWNSHIP]), ("部门网站", groups[SiteType.DEPARTMENT])]
+    return [
+        ("门户网站", groups[SiteType.PORTAL]),
+        ("乡镇街道", groups[SiteType.TOWNSHIP]),
+        ("部门网站", groups[SiteType.DEPARTMENT]),
+    ]

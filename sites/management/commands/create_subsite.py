@@ -27,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--address", default="")
         parser.add_argument("--phone", default="")
         parser.add_argument("--email", default="")
+        # Stated in the site's 政府信息公开指南 (written when the site is provisioned).
+        parser.add_argument("--office-address", default="", help="依申请公开受理地址（默认为联系地址）")
+        parser.add_argument("--office-phone", default="", help="依申请公开咨询电话（默认为联系电话）")
+        parser.add_argument("--office-hours", default="", help="办公时间")
 
     def handle(self, *args, **options):
         request = SubsiteRequest(
@@ -43,6 +47,9 @@ class Command(BaseCommand):
             contact_address=options["address"],
             contact_phone=options["phone"],
             contact_email=options["email"],
+            disclosure_office_address=options["office_address"],
+            disclosure_office_phone=options["office_phone"],
+            office_hours=options["office_hours"],
         )
         try:
             site = ProvisionSiteAction(request).execute()
