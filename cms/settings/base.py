@@ -278,6 +278,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# No Gravatar: a government intranet cannot reach it (a broken image) and it would tell a
+# third party which accounts use the admin; Wagtail then shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The project's own zh-hans translations of what Wagtail leaves in English (the .mo is committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

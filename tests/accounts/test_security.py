@@ -432,3 +432,11 @@ class TestTwoFactor:
         client.force_login(user)
         assert client.get(reverse("accounts:2fa_setup")).status_code == 302
         assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_no_third_party_for_avatars(client, department, make_user):
+    # Gravatar: a broken image on an intranet, and a third party told who uses the admin.
+    client.force_login(make_user(department, "editor", username="jyj_avatar"))
+    html = client.get("/admin/").content.decode()
+    assert "gravatar" not in html and "avatar" in html
