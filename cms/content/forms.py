@@ -6,12 +6,15 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
+from cms.disclosure.metadata import DisclosureTerm
+
 AUTOMATIC_SLUG_HELP = "新建信息的地址在保存时自动生成，如 t20230822_1。"
 
 
 class ArticlePageForm(WagtailAdminPageForm):
     """A new item gets its slug when it is saved (``cms.content.slugs``), not from its title, and
-    starts with its column's defaults: 纳入目录 by column type, 发布机构 the column's 责任单位."""
+    starts with its column's defaults: 纳入目录 by column type (then 公开时限 长期公开), 发布机构 the
+    column's 责任单位."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -27,6 +30,9 @@ class ArticlePageForm(WagtailAdminPageForm):
         if hasattr(column, "responsible_organisation_ids"):  # a ColumnPage (models import this module)
             if column.items_in_catalogue_by_default:
                 self.initial["in_catalogue"] = True
+                # Most items a column publishes stay public for good; the editor changes it when not.
+                if not self.initial.get("disclosure_term"):
+                    self.initial["disclosure_term"] = DisclosureTerm.LONG_TERM
             if not self.instance.issuing_organisation_id and (owners := column.responsible_organisation_ids()):
                 self.initial["issuing_organisation"] = owners[0]
 

@@ -34,6 +34,12 @@ class TestNewItemDefaults:
         assert checked(add_form(client, column_of(department, "tzgg")), "in_catalogue")
         assert not checked(add_form(client, column_of(department, "gzdt")), "in_catalogue")
 
+    def test_an_item_in_the_catalogue_starts_long_term_public(self, client, department, make_user):
+        client.force_login(make_user(department, "editor"))
+        term = re.compile(r'<select name="disclosure_term".*?<option value="long_term" selected>', re.S)
+        assert term.search(add_form(client, column_of(department, "tzgg")))
+        assert not term.search(add_form(client, column_of(department, "gzdt")))
+
     def test_the_publishing_organisation_is_the_columns_or_else_the_sites(self, client, department, make_user):
         client.force_login(make_user(department, "editor"))
         column = column_of(department, "tzgg")
