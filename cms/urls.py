@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -13,6 +14,9 @@ from sites.reader import toggle_elderly_mode
 handler400 = "core.http.bad_request"
 
 urlpatterns = [
+    # Wagtail's own Site editor would change a hostname or root page past the provisioning,
+    # close and reopen actions (and speaks English): every /admin/sites/ URL opens 子站管理.
+    re_path(r"^admin/sites/", RedirectView.as_view(pattern_name="sites_siteprofile:index")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/catalogue/", catalogue_api, name="catalogue_api"),

@@ -130,3 +130,9 @@ class ClusterViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_cluster_viewsets():
     return ClusterViewSetGroup()
+
+
+@hooks.register("construct_settings_menu")
+def hide_wagtail_site_editor(request, menu_items):
+    # Sites are managed in 站群管理 → 子站 (cms/urls.py redirects Wagtail's Site editor there).
+    menu_items[:] = [item for item in menu_items if item.name != "sites"]

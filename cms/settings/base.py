@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
+    "wagtail.sites",  # its URLs only: cms/urls.py sends them to 子站管理
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_search_from_the_header_box_then_narrow_by_a_facet(page, demo):
     page.goto(f"http://localhost:{demo}/")
-    box = page.get_by_role("search").get_by_label("站内搜索")
+    box = page.get_by_role("search").get_by_label("全站群搜索")  # the portal searches the cluster
     box.fill("电子政务")
     box.press("Enter")
     page.wait_for_url("**/search/?q=*")

@@ -175,3 +175,19 @@ class TestStatusActions:
         client.force_login(superuser)
         client.post(reverse("sites_siteprofile:delete", args=[township.profile.pk]))
         assert SiteProfile.objects.filter(pk=township.profile.pk).exists()
+
+
+class TestWagtailSiteEditor:
+    """Wagtail's own Site editor would change hostnames and root pages past the actions."""
+
+    @pytest.mark.parametrize("url", ["/admin/sites/", "/admin/sites/add/", "/admin/sites/1/", "/admin/sites/1/delete/"])
+    def test_every_url_of_it_opens_the_subsite_list(self, client, db, url):
+        client.force_login(get_user_model().objects.create_superuser("su_sites", "su@example.gov.cn", "Su-pass-2026!"))
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("sites_siteprofile:index")
+
+    def test_it_is_not_in_the_settings_menu_and_the_explorer_root_still_opens(self, client, portal):
+        client.force_login(get_user_model().objects.create_superuser("su_menu", "su@example.gov.cn", "Su-pass-2026!"))
+        html = client.get("/admin/").content.decode()
+        assert "/admin/sites/" not in html
+        assert client.get("/admin/pages/").status_code == 200
