@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.models import Page
 
 from cms.disclosure.metadata import DisclosureTerm
 
@@ -35,14 +33,3 @@ class ArticlePageForm(WagtailAdminPageForm):
                     self.initial["disclosure_term"] = DisclosureTerm.LONG_TERM
             if not self.instance.issuing_organisation_id and (owners := column.responsible_organisation_ids()):
                 self.initial["issuing_organisation"] = owners[0]
-
-    def clean(self) -> dict:
-        # Wagtail's own check says it in English; this one in Chinese, once.
-        slug = self.cleaned_data.pop("slug", None)
-        cleaned_data = super().clean()
-        if slug is None:
-            return cleaned_data
-        cleaned_data["slug"] = slug
-        if slug and not Page._slug_is_available(slug, self.parent_page, self.instance):
-            self.add_error("slug", forms.ValidationError(f"地址“{slug}”已被本栏目的其他页面使用，请换一个。"))
-        return cleaned_data
