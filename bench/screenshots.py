@@ -1,8 +1,8 @@
 """Screenshots of the public pages for the README: ``make screenshots``.
 
 Builds a throwaway demo cluster (``load_demo`` in a test database, dropped at
-the end), serves it in this process, and saves PNGs of the home page, a column
-and an article at 1280 px (desktop) and 375 px (phone) wide, for the portal
+the end), serves it in this process, and saves PNGs of the home page, a column,
+an article and the 政府信息公开 landing page at 1280 px (desktop) and 375 px (phone) wide, for the portal
 (base theme) and a township (township theme), into ``docs/screenshots/``.
 
 Debian's Chromium (``/usr/bin/chromium``, or ``CHROMIUM_PATH``) driven by
@@ -96,6 +96,7 @@ def pages() -> list[tuple[str, str, str, str]]:
             (key, host, "home", "/"),
             (key, host, "column", column),
             (key, host, "article", f"{column}{article.slug}/"),
+            (key, host, "disclosure", "/zfxxgk/"),  # the 政府信息公开 landing page (issue 15)
         ]
     return shots
 

@@ -48,9 +48,15 @@ class TestClusterNavigation:
         assert section.index("部门网站") < section.index("宣州区教育局")
         assert f'href="{township.root_url}/"' in section
         assert "狸桥镇人民政府" not in section
+        assert "门户网站" not in section  # the portal does not list itself
 
-    def test_a_subsites_navigation_links_the_portal_first(self, client, portal, township):
+    def test_a_subsite_is_not_listed_on_itself(self, client, portal, township, department):
         html = client.get("/", HTTP_HOST=township.hostname).content.decode()
         section = html[html.index("站群导航") :]
-        assert section.index("门户网站") < section.index(portal.site_name) < section.index("乡镇街道")
+        assert "宣州区教育局" in section and f'href="{township.root_url}/"' not in section
+
+    def test_a_subsites_navigation_links_the_portal_first(self, client, portal, township, department):
+        html = client.get("/", HTTP_HOST=township.hostname).content.decode()
+        section = html[html.index("站群导航") :]
+        assert section.index("门户网站") < section.index(portal.site_name) < section.index("部门网站")
         assert f'href="{portal.root_url}/"' in section

@@ -30,14 +30,16 @@ def breadcrumb(context, page: Page):
     return routed if routed is not None else page.get_ancestors().filter(depth__gte=2)
 
 
-@register.simple_tag
-def cluster_navigation() -> list[tuple[str, list]]:
-    """站群导航: the portal and every open subsite, grouped by type — one query."""
+@register.simple_tag(takes_context=True)
+def cluster_navigation(context) -> list[tuple[str, list]]:
+    """站群导航: the portal and every open subsite but the one being read, grouped by type — one query."""
     from sites.models import SiteProfile, SiteStatus, SiteType
 
+    current = Site.find_for_request(context["request"])
     groups: dict[str, list] = {SiteType.PORTAL: [], SiteType.TOWNSHIP: [], SiteType.DEPARTMENT: []}
     profiles = (
         SiteProfile.objects.filter(status=SiteStatus.OPEN, site_type__in=list(groups))
+        .exclude(site_id=current.pk if current else None)
         .select_related("site")
         .order_by("site__site_name")
     )
