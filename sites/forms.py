@@ -10,7 +10,8 @@ class ProvisionSubsiteForm(forms.Form):
         label="主机名", max_length=253, help_text="如 jyj.xzq.gov.cn；部门子站使用门户网站的子域名。"
     )
     port = forms.IntegerField(label="端口", initial=80, min_value=1, max_value=65535)
-    site_type = forms.ChoiceField(label="站点类型", choices=SiteType.choices)
+    # A cluster has one portal: a new site is almost always a department's or a township's.
+    site_type = forms.ChoiceField(label="站点类型", choices=SiteType.choices, initial=SiteType.DEPARTMENT)
     organisation = forms.ModelChoiceField(label="所属机构", queryset=Organisation.objects.all())
     site_id_code = forms.CharField(label="网站标识码", max_length=20, help_text="10位，如 3418020001。")
     sponsor = forms.CharField(label="主办单位", max_length=100, required=False, help_text="留空则使用所属机构名称。")

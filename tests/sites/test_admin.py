@@ -64,6 +64,8 @@ class TestProvisioningForm:
         html = response.content.decode()
         assert "新建子站" in html
         assert "网站标识码" in html
+        # The cluster already has its portal: the form starts on a department's site.
+        assert '<option value="department" selected>部门子站</option>' in html
 
     @pytest.mark.parametrize(
         ("overrides", "message"),

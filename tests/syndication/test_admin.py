@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -285,6 +286,11 @@ def test_inbox_titles_open_the_pushed_item(client, portal, township, item, edito
     login(client, editor_of(portal))
     html = client.get(reverse("syndication:inbox")).content.decode()
     assert f'<a href="{item.full_url}" target="_blank" rel="noopener" title="在新窗口阅读原文">{item.title}</a>' in html
+    # The reason box is a styled text box with its label (it was an unstyled input, invisible).
+    assert re.search(
+        r'<label for="reason-(\d+)" class="w-sr-only">退回理由</label><input type="text" id="reason-\1"', html
+    )
+    assert "syndication/admin.css" in html
 
 
 def test_push_form_marks_each_folded_site_as_expandable(client, portal, township, item, editor_of):
