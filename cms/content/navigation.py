@@ -11,16 +11,25 @@ columns still empty, so a site does not open with its navigation half hidden.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat
 from wagtail.models import Page, Site
 from wagtail.query import PageQuerySet
 
 from .models import ColumnPage
 from .visibility import publicly_listed
 
+# Beyond the last descendant of any path: treebeard's paths use 0-9A-Z only, so a page's
+# descendants are exactly the paths after its own and up to it followed by Z's.
+_LAST_DESCENDANT = Value(Page.alphabet[-1] * Page._meta.get_field("path").max_length)
+
 
 def _content_below() -> Exists:
-    beneath = Page.objects.filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
+    # A range, not path LIKE outer.path || '%': a pattern built from the outer row cannot use
+    # the path index, and the menu then read every item of the site (60 ms at 50,000 items).
+    beneath = Page.objects.filter(
+        path__gt=OuterRef("path"), path__lte=Concat(OuterRef("path"), _LAST_DESCENDANT), depth__gt=OuterRef("depth")
+    )
     return Exists(publicly_listed(beneath).not_type(ColumnPage))
 
 

@@ -28,7 +28,8 @@ def edit_form(page, body: str, **extra) -> dict:
     return {
         "title": page.title,
         "slug": page.slug,
-        "publication_date": page.publication_date.strftime("%Y-%m-%d %H:%M"),
+        # As the admin shows it: local time (Asia/Shanghai), not the stored UTC.
+        "publication_date": timezone.localtime(page.publication_date).strftime("%Y-%m-%d %H:%M"),
         "body": draftail(body),
         "disclosure_mode": "proactive",
         "validity": "effective",
