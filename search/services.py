@@ -13,7 +13,8 @@ from cms.content.models import ArticlePage
 from cms.content.visibility import publicly_listed
 from cms.disclosure.metadata import normalise_document_number
 from core.cache import Scope, generation, invalidate_after_commit
-from sites.models import Organisation, SiteStatus
+from sites.models import Organisation
+from sites.site_facts import UNLISTED_STATUSES
 
 from . import analysis
 from .backends import get_backend
@@ -187,5 +188,5 @@ def also_in(hits: list[Hit], site_ids: Iterable[int]) -> dict[int, list[Copy]]:
 
 def open_site_ids() -> list[int]:
     """Sites whose pages may be listed in results (a closed site answers 410 on every URL, a 筹建 one 404)."""
-    hidden = Q(profile__status__in=[SiteStatus.CLOSED, SiteStatus.PREPARING])
+    hidden = Q(profile__status__in=UNLISTED_STATUSES)
     return list(Site.objects.filter(~hidden).values_list("pk", flat=True))

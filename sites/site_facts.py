@@ -83,3 +83,20 @@ def facts_for_request(request: HttpRequest) -> SiteFacts:
         if facts.site is not None and facts.site.hostname == hostname:
             cache.set(key, facts, CACHE_SECONDS)
     return facts
+
+
+UNLISTED_STATUSES = (SiteStatus.PREPARING, SiteStatus.CLOSED)
+
+
+def unlisted_site_paths() -> tuple[str, ...]:
+    """Tree paths of the sites the public cannot open (筹建 answers 404, 已关闭 410): a listing
+    that spans the cluster (the portal's catalogue) leaves their pages out. Cached with the
+    site facts, so it is retired whenever a site's status changes."""
+    key = f"sitefacts:{generation(Scope.SITE_FACTS)}:unlisted-paths"
+    paths = cache.get(key)
+    if paths is None:
+        paths = tuple(
+            SiteProfile.objects.filter(status__in=UNLISTED_STATUSES).values_list("site__root_page__path", flat=True)
+        )
+        cache.set(key, paths, CACHE_SECONDS)
+    return paths

@@ -20,6 +20,7 @@ from cms.content.models import ArticlePage
 from cms.content.visibility import publicly_listed
 from core.cache import Scope, generation
 from sites.models import Organisation, SiteType
+from sites.site_facts import unlisted_site_paths
 
 from .metadata import Genre, Validity
 from .models import InterpretationPage, Topic
@@ -113,7 +114,12 @@ def catalogue_items(organisation: Organisation | None) -> QuerySet[ArticlePage]:
     # Every published catalogue item has an index number; saying so makes the join
     # an inner one, so PostgreSQL can walk the 索引号 index when sorting by it.
     items = publicly_listed(ArticlePage.objects.all()).filter(in_catalogue=True, index_number__isnull=False)
-    return items.filter(issuing_organisation=organisation) if organisation else items
+    if organisation:
+        return items.filter(issuing_organisation=organisation)
+    # The portal's catalogue spans the cluster: not the items of a site the public cannot open.
+    for path in unlisted_site_paths():
+        items = items.exclude(path__startswith=path)
+    return items
 
 
 def filtered(items: QuerySet[ArticlePage], filters: CatalogueFilters) -> QuerySet[ArticlePage]:
@@ -239,6 +245,9 @@ def results_page(
 
 
 def cache_key(kind: str, organisation: Organisation | None, extra: str = "") -> str:
-    """Where counts of ``kind`` are cached; a new key after every change to a catalogue item."""
+    """Where counts of ``kind`` are cached; a new key after every change to a catalogue item
+    (and, for the cluster-wide counts, to a site's status: ``unlisted_site_paths``)."""
     token = generation(Scope.CATALOGUE)
+    if organisation is None:
+        token += f"-{generation(Scope.SITE_FACTS)}"
     return f"disclosure:{kind}:{organisation.pk if organisation else 'all'}:{token}:{extra}"

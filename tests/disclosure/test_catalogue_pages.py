@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cms.disclosure.models import InterpretationPage, Topic
 from core.publishing import review_waived
+from sites.models import SiteProfile, SiteStatus
 
 from ..conftest import column_of
 
@@ -71,6 +72,19 @@ class TestScope:
         assert "宣州区人民政府关于加强网站建设的通知" not in titles(response)
         years = {year["label"]: year["count"] for year in response.context["facets"]["years"]}
         assert "2016年" not in years
+
+    @pytest.mark.parametrize("status", [SiteStatus.PREPARING, SiteStatus.CLOSED])
+    def test_the_portal_leaves_out_a_site_the_public_cannot_open(self, client, portal, department, catalogue, status):
+        # Its pages answer 404 (筹建) or 410 (已关闭): listed, they would be dead links.
+        SiteProfile.objects.filter(site=department).update(status=status)
+        SiteProfile.objects.get(site=department).save()  # the save retires the site facts, as every status action's
+        response = client.get(PORTAL_CATALOGUE, HTTP_HOST=portal.hostname)
+        assert titles(response) == ["宣州区人民政府关于政务公开的意见", "宣州区人民政府关于加强网站建设的通知"]
+        organisations = [entry["label"] for entry in response.context["facets"]["organisations"]]
+        assert department.profile.organisation.name not in organisations
+        SiteProfile.objects.filter(site=department).update(status=SiteStatus.OPEN)
+        SiteProfile.objects.get(site=department).save()
+        assert len(titles(client.get(PORTAL_CATALOGUE, HTTP_HOST=portal.hostname))) == 4
 
 
 class TestFiltersAndSorting:
