@@ -16,10 +16,6 @@ from .site_facts import facts_for_request
 from .themes import DEFAULT_THEME, current_theme
 
 
-def portal_site() -> Site | None:
-    return Site.objects.filter(is_default_site=True).first()
-
-
 def is_site_staff(user, site: Site) -> bool:
     """Whether ``user`` works on ``site``: the info center, or a holder of a page permission on its home
     page or above (where the site's own groups hold theirs, ``sites.services._create_site_groups``)."""
@@ -69,14 +65,12 @@ class SiteStatusMiddleware:
         if profile.status == SiteStatus.PREPARING:
             # 404, not 503: a site being built has no date to come back (a Retry-After
             # would be a guess), and nothing of it should be indexed yet.
-            response = TemplateResponse(
-                request, "sites/preparing.html", {"profile": profile, "site": site, "portal": portal_site()}, status=404
-            )
+            response = TemplateResponse(request, "sites/preparing.html", {"profile": profile, "site": site}, status=404)
         elif profile.status == SiteStatus.CLOSED:
             response = TemplateResponse(
                 request,
                 "sites/closed.html",
-                {"profile": profile, "site": site, "portal": portal_site()},
+                {"profile": profile, "site": site},
                 status=410,
             )
         else:
