@@ -257,7 +257,6 @@ def _add_article(site: Site, article: dict) -> int:
 
 # What a new site's 概况 and 办事服务 columns start with, written from its own facts, so no
 # column of the demo's menus is blank (an inspection fault): the corpus has no such texts.
-OFFICE_HOURS = "法定工作日上午8:30—12:00，下午14:30—17:30"
 SERVICE_PORTAL = "安徽政务服务网（https://www.ahzwfw.gov.cn/）"
 
 
@@ -266,7 +265,8 @@ def starting_items(spec: DemoSite, site: Site) -> list[dict]:
     profile = site.profile
     organisation = profile.organisation
     published = f"{timezone.localtime(site.root_page.first_published_at):%Y-%m-%d %H:%M}"
-    contact = f"办公地址：{profile.contact_address}；联系电话：{profile.contact_phone}；办公时间：{OFFICE_HOURS}。"
+    hours = profile.office_hours or DEMO_OFFICE_HOURS  # a demo loaded before profiles had hours
+    contact = f"办公地址：{profile.contact_address}；联系电话：{profile.contact_phone}；办公时间：{hours}。"
     overview_column = {SiteType.TOWNSHIP: "xzgk", SiteType.DEPARTMENT: "bmgk"}.get(spec.site_type)
     items = []
     if overview_column:
@@ -289,7 +289,7 @@ def starting_items(spec: DemoSite, site: Site) -> list[dict]:
                 "paragraphs": [
                     f"{organisation.name}的政务服务事项统一在{SERVICE_PORTAL}公布办事指南并受理申请，"
                     "可在网上查询办理条件、所需材料、办理时限，提交申请并查看办理进度。",
-                    f"现场办理请到{profile.contact_address}，{OFFICE_HOURS}。",
+                    f"现场办理请到{profile.contact_address}，办公时间：{hours}。",
                     f"咨询电话：{profile.contact_phone}；政务服务便民热线：12345。",
                 ],
             }

@@ -228,11 +228,7 @@ STANDING_TEXTS: dict[str, Callable[[DisclosureFacts], str]] = {
 
 def fill_standing_pages(site: Site, profile: SiteProfile) -> int:
     """Give the site's standing pages that have no text yet their starting text; how many got one."""
-    empty = [
-        page
-        for page in DisclosureInfoPage.objects.descendant_of(site.root_page).filter(body="")
-        if page.kind in STANDING_TEXTS
-    ]
+    empty = list(DisclosureInfoPage.objects.descendant_of(site.root_page).filter(body="", kind__in=STANDING_TEXTS))
     if not empty:
         return 0
     facts = DisclosureFacts.for_site(site, profile)
