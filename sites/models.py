@@ -169,8 +169,9 @@ PARTY_GOV_MARK_HOST = "conac.cn"  # 中央机构编制委员会办公室 (bszs.c
 
 def validate_party_gov_mark_url(value: str) -> None:
     """The mark's link must lead to 中央编办's own verification page, never elsewhere."""
-    host = (urlsplit(value).hostname or "").lower()
-    if urlsplit(value).scheme not in ("http", "https") or not (
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not (
         host == PARTY_GOV_MARK_HOST or host.endswith("." + PARTY_GOV_MARK_HOST)
     ):
         raise ValidationError(
