@@ -162,6 +162,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         "disclosure.AnnualReportPage",
         "disclosure.DisclosureInfoPage",
         "disclosure.CataloguePage",
+        "letters.MailboxPage",
     ]
 
     class Meta:

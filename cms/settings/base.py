@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "search",
     "cms.workflow",
+    "cms.letters",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -124,6 +125,7 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "letters": "migrations.letters",
     "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
@@ -351,3 +353,12 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
 # at 10,000 by default: counting every match of a very common word reads them all
 # (docs/search.md).
 SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+
+# 互动交流 letters (cms/letters, docs/interaction.md).
+LETTER_WARNING_WORKING_DAYS = int(os.environ.get("LETTER_WARNING_WORKING_DAYS", "1"))
+# The national inspection fails a site with a public message unanswered for more than 3 months
+# (国办秘函〔2019〕19号); the info center's dashboard shows open letters older than this in red.
+LETTER_VETO_GUARD_DAYS = int(os.environ.get("LETTER_VETO_GUARD_DAYS", "60"))
+LETTER_MAX_EXTENSION_WORKING_DAYS = int(os.environ.get("LETTER_MAX_EXTENSION_WORKING_DAYS", "15"))
+# Personal data of closed letters is erased this many days after the reply (manage.py purge_letter_personal_data).
+LETTER_RETENTION_DAYS = int(os.environ.get("LETTER_RETENTION_DAYS", str(3 * 365)))
