@@ -243,12 +243,29 @@ class LetterAction:
 
     def check(self, letter: Letter | None = None) -> None:
         letter = letter or self.letter
+        self.check_available(letter)
+        self.validate(letter)
+
+    def check_available(self, letter: Letter | None = None) -> None:
+        """Whether the step may be taken at all, before any input: the actor's right, the state and
+        the letter's own conditions. The admin offers only the forms whose step passes this."""
+        letter = letter or self.letter
         if not self.allowed(letter):
             raise LetterError("您无权办理这封来信。")
         states, _ = TRANSITIONS[self.action]
         if letter.state not in states:
             raise LetterError(f"来信当前为“{letter.get_state_display()}”，不能{ACTION_LABELS[self.action]}。")
-        self.validate(letter)
+        self.precondition(letter)
+
+    def is_available(self, letter: Letter | None = None) -> bool:
+        try:
+            self.check_available(letter)
+        except LetterError:
+            return False
+        return True
+
+    def precondition(self, letter: Letter) -> None:
+        """Conditions on the letter itself (not on the actor's input), e.g. "not yet dispatched"."""
 
     def validate(self, letter: Letter) -> None:
         """Checks of the action's own input (reasons, reply text, target unit)."""
@@ -281,7 +298,7 @@ class AcceptLetterAction(LetterAction):
         super().__init__(letter, user)
         self.is_complex = is_complex
 
-    def validate(self, letter: Letter) -> None:
+    def precondition(self, letter: Letter) -> None:
         if letter.unit_id is None:
             raise LetterError("来信尚未分办到承办单位，请先转办。")
 
@@ -358,9 +375,11 @@ class ApproveReplyAction(LetterAction):
     def allowed(self, letter: Letter) -> bool:
         return may_approve(self.user, letter)
 
-    def validate(self, letter: Letter) -> None:
+    def precondition(self, letter: Letter) -> None:
         if letter.reply_drafted_by_id and letter.reply_drafted_by_id == getattr(self.user, "pk", None):
             raise LetterError("答复须由本单位的审核人或领导审核，不能审核自己拟写的答复。")
+
+    def validate(self, letter: Letter) -> None:
         if self.make_public and not letter.wants_public:
             raise LetterError("来信人未同意公开，这封来信不能公开。")
         if self.make_public and letter.findings and not self.confirm_findings:
@@ -441,9 +460,11 @@ class ReturnToDispatcherAction(LetterAction):
         super().__init__(letter, user)
         self.reason = reason
 
-    def validate(self, letter: Letter) -> None:
+    def precondition(self, letter: Letter) -> None:
         if letter.unit_id is None:
             raise LetterError("来信已在信息中心待分办。")
+
+    def validate(self, letter: Letter) -> None:
         self.reason = _reason(self.reason, "退回的理由")
 
     def _apply(self, letter: Letter) -> str:
@@ -465,9 +486,11 @@ class ExtendDeadlineAction(LetterAction):
     def allowed(self, letter: Letter) -> bool:
         return may_extend(self.user, letter)
 
-    def validate(self, letter: Letter) -> None:
+    def precondition(self, letter: Letter) -> None:
         if letter.extension_days:
             raise LetterError("这封来信已经延期过一次，不能再次延期。")
+
+    def validate(self, letter: Letter) -> None:
         limit = settings.LETTER_MAX_EXTENSION_WORKING_DAYS
         if not isinstance(self.working_days, int) or not 1 <= self.working_days <= limit:
             raise LetterError(f"延期天数应为 1 至 {limit} 个工作日。")

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from cms.disclosure.working_days import add_working_days, working_days_between
+from cms.disclosure.working_days import WorkingDayIndex, add_working_days, working_days_between
 
 from .models import COMPLEX, DEFAULT_REPLY_WORKING_DAYS, ReplyDeadline
 
@@ -78,16 +78,17 @@ class Clock:
         return f"剩余{self.working_days_left}个工作日"
 
 
-def clock_of(letter, now_day: date | None = None) -> Clock:
-    """The clock of an open letter (for a closed one, as it stood on its reply day)."""
+def clock_of(letter, now_day: date | None = None, index: WorkingDayIndex | None = None) -> Clock:
+    """The clock of an open letter (for a closed one, as it stood on its reply day).
+
+    ``index``: a ``WorkingDayIndex`` spanning the days involved, for many letters at once
+    (``clocks_of``); without it each clock reads the calendar overrides itself."""
     now_day = now_day or today()
     received = timezone.localdate(letter.received_at)
     if letter.closed_at:
         now_day = timezone.localdate(letter.closed_at)
-    if now_day <= letter.due_date:
-        left = working_days_between(now_day, letter.due_date)
-    else:
-        left = -working_days_between(letter.due_date, now_day)
+    between = index.between if index is not None else working_days_between
+    left = between(now_day, letter.due_date) if now_day <= letter.due_date else -between(letter.due_date, now_day)
     open_now = not letter.is_closed
     return Clock(
         due_date=letter.due_date,
@@ -97,3 +98,18 @@ def clock_of(letter, now_day: date | None = None) -> Clock:
         past_veto_guard=open_now and received <= veto_guard_cutoff(now_day),
         days_open=(now_day - received).days,
     )
+
+
+def clocks_of(letters, now_day: date | None = None) -> dict[int, Clock]:
+    """The clocks of many letters (a list page, a dashboard panel) with one calendar read."""
+    letters = list(letters)
+    if not letters:
+        return {}
+    now_day = now_day or today()
+    days = [now_day]
+    for letter in letters:
+        days.append(letter.due_date)
+        if letter.closed_at:
+            days.append(timezone.localdate(letter.closed_at))
+    index = WorkingDayIndex(min(days), max(days))
+    return {letter.pk: clock_of(letter, now_day, index) for letter in letters}

@@ -130,7 +130,13 @@ class ReplyDeadline(models.Model):
         ordering = ["key"]
 
     def __str__(self) -> str:
-        return f"{DEADLINE_LABELS.get(self.key, self.key)}：{self.working_days}个工作日"
+        return f"{self.label}：{self.working_days}个工作日"
+
+    @property
+    def label(self) -> str:
+        return DEADLINE_LABELS.get(self.key, self.key)
+
+    label.fget.short_description = "类别"  # the admin list's column heading
 
 
 COMPLEX = "complex"
