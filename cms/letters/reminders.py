@@ -107,7 +107,7 @@ def info_center_reminder(now: Today | None = None) -> Reminder | None:
     recipients = sorted(
         set(
             get_user_model()
-            .objects.with_perm(DISPATCH, include_superusers=False)
+            .objects.with_perm(DISPATCH, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend")
             .filter(is_active=True)
             .exclude(email="")
             .values_list("email", flat=True)
