@@ -61,6 +61,15 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "override_check": (NONE, OWN, NONE, NONE, NONE, NONE, NONE),
     # 放行短语: the info center's word lists.
     "allow_list_phrase": (NONE, NONE, NONE, NONE, ALL, NONE, NONE),
+    # 来信 (cms/letters): a unit opens only its own letters (with the citizen's contact details);
+    # the info center (系统管理员 holds its permissions) every letter.
+    "view_letter_in_admin": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
+    # 受理 is the unit's own step; the info center does not accept for a unit, it dispatches (below).
+    "accept_letter": (OWN, OWN, OWN, OWN, NONE, NONE, NONE),
+    # The reply is approved by the unit's 审核人 or 领导, never by the info center.
+    "approve_letter_reply": (NONE, OWN, OWN, NONE, NONE, NONE, NONE),
+    # 分办 of a letter waiting in the info center's queue (待分办) to a unit: the info center only.
+    "dispatch_letter": (NONE, NONE, NONE, NONE, ALL, NONE, NONE),
 }
 
 
@@ -170,6 +179,8 @@ def allowed(action: str, user, site, client) -> bool:
         return can_override_check(article, user)
     if action == "allow_list_phrase":
         return _http_allowed(client, user, reverse("workflow_allowedphrase:add"))
+    if action.endswith("_letter") or action.endswith("_letter_reply") or action == "view_letter_in_admin":
+        return _letter_action_allowed(action, user, site, client)
     if action.startswith("restore_view_of_"):
         return _http_allowed(client, user, reverse("syndication:restore", args=[_takedown_of(article, site, action)]))
     raise AssertionError(f"no check for action {action}")
@@ -195,6 +206,43 @@ def _account_action_allowed(action: str, user, site) -> bool:
     try:
         reset_password(target, actor=user) if verb == "reset" else set_account_active(target, False, actor=user)
     except AccountError:
+        return False
+    return True
+
+
+def _letter_action_allowed(action: str, user, site, client) -> bool:
+    """The admin view, or the real letter action, on a letter written to the site's 领导信箱."""
+    from django.contrib.auth import get_user_model
+
+    from cms.letters.actions import (
+        AcceptLetterAction,
+        ApproveReplyAction,
+        ReturnToDispatcherAction,
+        SubmitReplyAction,
+        TransferLetterAction,
+    )
+    from cms.letters.errors import LetterError
+    from sites.groups import site_group
+    from tests.letters.conftest import write_letter
+
+    letter, _ = write_letter(site)
+    if action == "view_letter_in_admin":
+        return _http_allowed(client, user, reverse("letters_admin:detail", args=[letter.pk]))
+    author = get_user_model().objects.create_user(f"letters-{site.pk}-{letter.pk}")
+    author.groups.add(site_group(site, "editor"))
+    try:
+        if action == "accept_letter":
+            AcceptLetterAction(letter, user).execute()
+        elif action == "approve_letter_reply":
+            AcceptLetterAction(letter, author).execute()
+            SubmitReplyAction(letter, author, reply="您好，来信收悉，答复如下。").execute()
+            ApproveReplyAction(letter, user, make_public=False).execute()
+        elif action == "dispatch_letter":
+            ReturnToDispatcherAction(letter, author, reason="不属于本单位职责").execute()  # now 待分办
+            TransferLetterAction(letter, user, to_unit=site, reason="权限矩阵检查").execute()
+        else:
+            raise AssertionError(f"no check for action {action}")
+    except LetterError:
         return False
     return True
 
@@ -244,6 +292,7 @@ def test_permission_matrix(action, role, expected, cluster, user_in_role, client
 def test_the_matrix_covers_every_role_and_action_of_the_issue():
     assert len(ROLES) == 7 and all(len(row) == len(ROLES) for row in MATRIX.values())
     assert {"push", "take_down", "upload_to_collection", "read_audit_log", "manage_accounts"} <= set(MATRIX)
+    assert {"view_letter_in_admin", "accept_letter", "approve_letter_reply", "dispatch_letter"} <= set(MATRIX)
 
 
 def test_uploaded_images_stay_in_their_site(cluster, user_in_role):
