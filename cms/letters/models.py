@@ -216,6 +216,9 @@ class Letter(models.Model):
             models.Index(fields=["unit", "state", "due_date"], name="letters_unit_state_due"),
             models.Index(fields=["state", "due_date"], name="letters_state_due"),
             models.Index(fields=["site", "received_at"], name="letters_site_received"),
+            # The info center's 60-day guard: the few open letters received long ago, oldest first
+            # (without it the query reads every open letter's row to check its date).
+            models.Index(fields=["received_at"], name="letters_open_received", condition=Q(state__in=OPEN_STATES)),
             models.Index(
                 fields=["mailbox", "-replied_at"],
                 name="letters_public_by_mailbox",

@@ -9,6 +9,8 @@ from .permissions import is_dispatcher, unit_ids
 from .selectors import VETO_GUARD_TEXT, Today, due_soon_letters, overdue_letters, overdue_summary, veto_guard_letters
 
 PANEL_LIMIT = 10
+# The 60-day list is short in practice; with a backlog the panel shows the oldest and links to the rest.
+GUARD_LIMIT = 50
 
 
 class UnitLettersPanel(Component):
@@ -46,13 +48,14 @@ class InfoCenterLettersPanel(Component):
     def get_context_data(self, parent_context=None) -> dict:
         now = Today.now()
         summary = overdue_summary(None, now)
-        guard = veto_guard_letters(now=now)
+        guard = veto_guard_letters(GUARD_LIMIT, now)
         clocks = clocks_of(guard, now.day)
         return {
             "summary": [row for row in summary if row.overdue or row.due_soon or row.past_guard or row.unit_id is None],
             "totals": _totals(summary),
             "guard": [(letter, clocks[letter.pk]) for letter in guard],
             "guard_text": VETO_GUARD_TEXT,
+            "guard_limit": GUARD_LIMIT,
         }
 
 

@@ -27,6 +27,7 @@ from .permissions import DISPATCH, HANDLING_ROLES
 from .selectors import VETO_GUARD_TEXT, Today, due_soon_letters, overdue_letters, overdue_summary, veto_guard_letters
 
 SENT_KEY = "letters:reminders-sent:{day}"
+MAIL_GUARD_LIMIT = 100  # the 60-day list in the info center's mail; the rest is in the admin
 
 
 @dataclass
@@ -100,7 +101,7 @@ def info_center_reminder(now: Today | None = None) -> Reminder | None:
     """The cluster summary and the 60-day list, to the info center; None when nothing is late."""
     now = now or Today.now()
     summary = overdue_summary(None, now)
-    guard = veto_guard_letters(now=now)
+    guard = veto_guard_letters(MAIL_GUARD_LIMIT, now)
     late = [row for row in summary if row.overdue or row.due_soon or row.past_guard]
     if not late and not guard:
         return None
@@ -117,11 +118,14 @@ def info_center_reminder(now: Today | None = None) -> Reminder | None:
         return None
     clocks = clocks_of(guard, now.day)
     overdue, soon = sum(r.overdue for r in summary), sum(r.due_soon for r in summary)
-    lines = [f"全站群未办结来信：已超期 {overdue} 件，即将到期 {soon} 件，超过60天未办结 {len(guard)} 件。", ""]
+    past_guard = sum(r.past_guard for r in summary)
+    lines = [f"全站群未办结来信：已超期 {overdue} 件，即将到期 {soon} 件，超过60天未办结 {past_guard} 件。", ""]
     if guard:
         lines += [f"{VETO_GUARD_TEXT}："]
         for letter in guard:
             lines.append(f"{_line(letter, clocks[letter.pk])}  来信日期：{letter.received_at:%Y-%m-%d}")
+        if past_guard > len(guard):
+            lines.append(f"  ……另有 {past_guard - len(guard)} 件，详见网站管理后台。")
         lines.append("")
     if late:
         lines.append("各单位情况（超期 / 即将到期 / 超过60天）：")
@@ -129,7 +133,7 @@ def info_center_reminder(now: Today | None = None) -> Reminder | None:
         lines.append("")
     lines += ["详见网站管理后台“互动交流 → 来信办理”：", _admin_url(), "", "（本邮件由系统自动发送）"]
     return Reminder(
-        subject=f"【来信督办】全站群超期 {overdue} 件，即将到期 {soon} 件，超过60天未办结 {len(guard)} 件",
+        subject=f"【来信督办】全站群超期 {overdue} 件，即将到期 {soon} 件，超过60天未办结 {past_guard} 件",
         body="\n".join(lines),
         recipients=recipients,
     )

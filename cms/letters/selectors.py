@@ -2,8 +2,9 @@
 
 Every function runs a constant number of queries whatever the number of letters or units
 (counts are one ``GROUP BY`` over the open letters, served by the ``letters_state_due`` /
-``letters_unit_state_due`` indexes; lists are ``LIMIT``ed and ``select_related``), so the
-info center's dashboard stays fast with 100,000 letters across 200 units.
+``letters_unit_state_due`` indexes; the 60-day list by the partial ``letters_open_received``;
+lists are ``LIMIT``ed and ``select_related``), so the info center's dashboard stays fast with
+100,000 letters across 200 units.
 """
 
 from __future__ import annotations
