@@ -219,6 +219,8 @@ class Letter(models.Model):
             # The info center's 60-day guard: the few open letters received long ago, oldest first
             # (without it the query reads every open letter's row to check its date).
             models.Index(fields=["received_at"], name="letters_open_received", condition=Q(state__in=OPEN_STATES)),
+            # The admin list in its default order (newest first), for the info center's whole cluster.
+            models.Index(fields=["-received_at", "-id"], name="letters_newest_first"),
             models.Index(
                 fields=["mailbox", "-replied_at"],
                 name="letters_public_by_mailbox",
