@@ -94,6 +94,9 @@ class CaseAction:
         """Change the locked case (the state is set by ``execute``); return the history's note."""
         return ""
 
+    def before_save(self, case) -> None:
+        """After the step changed the case and its state: derived fields (a due date) follow."""
+
     def record(self, case, *, before_state: str, before_unit_id, note: str) -> None:
         raise NotImplementedError
 
@@ -118,6 +121,7 @@ class CaseAction:
             target = self.transitions[self.action][1]
             if target is not None:
                 case.state = target
+            self.before_save(case)
             case.save()
             self.record(case, before_state=before_state, before_unit_id=before_unit_id, note=note)
         self.case = case

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "cms.workflow",
     "cms.letters",
+    "cms.applications",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -126,6 +127,7 @@ MIGRATION_MODULES = {
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
     "letters": "migrations.letters",
+    "applications": "migrations.applications",
     "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
@@ -362,3 +364,9 @@ LETTER_VETO_GUARD_DAYS = int(os.environ.get("LETTER_VETO_GUARD_DAYS", "60"))
 LETTER_MAX_EXTENSION_WORKING_DAYS = int(os.environ.get("LETTER_MAX_EXTENSION_WORKING_DAYS", "15"))
 # Personal data of closed letters is erased this many days after the reply (manage.py purge_letter_personal_data).
 LETTER_RETENTION_DAYS = int(os.environ.get("LETTER_RETENTION_DAYS", str(3 * 365)))
+
+# 依申请公开 (cms/applications, docs/applications.md).
+APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKING_DAYS", "3"))
+# Personal data of concluded applications is erased this many days after the conclusion
+# (manage.py purge_application_personal_data); the case and its figures stay.
+APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", str(3 * 365)))
