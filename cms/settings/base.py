@@ -195,7 +195,7 @@ AXES_HANDLER = "cms.accounts.backends.LockoutHandler"
 # Behind N reverse proxies, the client's address is the N-th from the right of
 # X-Forwarded-For (what the outermost proxy saw); 0 (the default): REMOTE_ADDR.
 LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "cms.accounts.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for exactly the cool-off time
 AXES_LOCKOUT_CALLABLE = "cms.accounts.security.lockout_response"
