@@ -271,6 +271,12 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.SafeDocumentForm"
 # whatever the storage (cms/content/media.py).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Public forms (core/public_forms.py, docs/public-forms.md): every submission carries a
+# solved proof-of-work challenge (ALTCHA protocol, self-hosted), valid this long, whose
+# difficulty is the largest number the browser may have to try (about 1 s at 100000).
+PUBLIC_FORM_CHALLENGE_REQUIRED = os.environ.get("PUBLIC_FORM_CHALLENGE_REQUIRED", "true").lower() != "false"
+PUBLIC_FORM_CHALLENGE_SECONDS = int(os.environ.get("PUBLIC_FORM_CHALLENGE_SECONDS", "1200"))
+PUBLIC_FORM_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_FORM_CHALLENGE_MAX_NUMBER", "100000"))
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.
