@@ -21,8 +21,10 @@ import urllib.parse
 from datetime import timedelta
 
 from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -120,3 +122,58 @@ def verify_challenge(payload: str) -> str | None:
     if not cache.add(f"public_form:challenge_used:{data['signature']}", 1, timeout=remaining):
         return CHALLENGE_REPLAYED
     return None
+
+
+HONEYPOT_FILLED = "提交未通过校验，请刷新页面后重试。"
+HONEYPOT_FIELD = "website"
+CHALLENGE_FIELD = "altcha"
+
+
+class HoneypotInput(forms.TextInput):
+    """A text field named like one a robot fills; people never see or reach it (CSS class, aria-hidden, no tab stop)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={"class": "public-form-trap-input", "aria-hidden": "true", "tabindex": "-1", "autocomplete": "off"}
+        )
+
+
+class ChallengeInput(forms.HiddenInput):
+    """The hidden input the widget fills. It never renders the submitted value back: a payload is
+    used up by the submission, and the redisplayed form's widget solves a fresh challenge."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"data-public-form-guard-input": True})
+
+    def format_value(self, value):
+        return None
+
+
+class PublicForm(forms.Form):
+    """The base of every form a citizen submits anonymously: adds the honeypot and the challenge.
+
+    Render it with ``{% for field in form %}`` (which leaves the two guard fields out) and
+    ``{% include "core/includes/public_form_guard.html" with form=form %}`` inside the
+    ``<form>``. A refusal is a non-field error; the citizen's other input stays in the form.
+    A subclass overriding ``clean()`` calls ``super().clean()``."""
+
+    guard_fields = (HONEYPOT_FIELD, CHALLENGE_FIELD)
+
+    def __init__(self, data=None, files=None, *, request: HttpRequest, **kwargs) -> None:
+        super().__init__(data, files, **kwargs)
+        self.request = request
+        self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, label="请勿填写此项", widget=HoneypotInput())
+        self.fields[CHALLENGE_FIELD] = forms.CharField(required=False, widget=ChallengeInput())
+
+    def __iter__(self):
+        return (self[name] for name in self.fields if name not in self.guard_fields)
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if cleaned_data.get(HONEYPOT_FIELD):
+            raise ValidationError(HONEYPOT_FILLED, code="honeypot")
+        if settings.PUBLIC_FORM_CHALLENGE_REQUIRED:
+            refusal = verify_challenge(cleaned_data.get(CHALLENGE_FIELD, ""))
+            if refusal:
+                raise ValidationError(refusal, code="challenge")
+        return cleaned_data

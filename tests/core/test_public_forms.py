@@ -6,6 +6,8 @@ import base64
 import json
 
 import pytest
+from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.public_forms import (
@@ -14,6 +16,8 @@ from core.public_forms import (
     CHALLENGE_MALFORMED,
     CHALLENGE_MISSING,
     CHALLENGE_REPLAYED,
+    HONEYPOT_FILLED,
+    PublicForm,
     create_challenge,
     verify_challenge,
 )
@@ -112,3 +116,71 @@ class TestVerifyChallenge:
     def test_no_payload_asks_to_wait_for_the_check(self):
         assert verify_challenge("") == CHALLENGE_MISSING
         assert "JavaScript" in CHALLENGE_MISSING
+
+
+class LetterForm(PublicForm):
+    title = forms.CharField(label="标题", max_length=50)
+
+
+def letter(rf, data: dict) -> LetterForm:
+    return LetterForm(data, request=rf.post("/letters/", data))
+
+
+class TestPublicForm:
+    def test_a_form_with_a_solved_challenge_is_valid(self, client, rf):
+        form = letter(rf, {"title": "道路破损", "website": "", "altcha": fresh_payload(client)})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["title"] == "道路破损"
+
+    def test_a_filled_honeypot_is_refused_and_the_input_stays(self, client, rf):
+        form = letter(rf, {"title": "道路破损", "website": "http://spam.example", "altcha": fresh_payload(client)})
+        assert not form.is_valid()
+        assert form.non_field_errors() == [HONEYPOT_FILLED]
+        assert form["title"].value() == "道路破损"
+
+    def test_a_filled_honeypot_does_not_use_up_the_challenge(self, client, rf):
+        payload = fresh_payload(client)
+        assert not letter(rf, {"title": "道路破损", "website": "x", "altcha": payload}).is_valid()
+        assert verify_challenge(payload) is None
+
+    def test_no_challenge_is_refused_with_its_reason(self, rf):
+        form = letter(rf, {"title": "道路破损"})
+        assert not form.is_valid()
+        assert form.non_field_errors() == [CHALLENGE_MISSING]
+
+    def test_a_replayed_challenge_is_refused(self, client, rf):
+        payload = fresh_payload(client)
+        assert letter(rf, {"title": "道路破损", "altcha": payload}).is_valid()
+        form = letter(rf, {"title": "道路破损", "altcha": payload})
+        assert not form.is_valid()
+        assert form.non_field_errors() == [CHALLENGE_REPLAYED]
+
+    def test_other_errors_are_reported_beside_the_guard_s_and_the_input_stays(self, rf):
+        form = letter(rf, {"title": "长" * 51, "altcha": "junk"})
+        assert not form.is_valid()
+        assert form.non_field_errors() == [CHALLENGE_MALFORMED]
+        assert "title" in form.errors
+        assert form["title"].value() == "长" * 51
+
+    def test_iterating_the_form_leaves_the_guard_fields_to_the_include(self, rf):
+        assert [field.name for field in letter(rf, {})] == ["title"]
+
+    def test_the_include_renders_the_honeypot_the_input_the_status_and_the_script(self, client, rf):
+        payload = fresh_payload(client)
+        html = render_to_string(
+            "core/includes/public_form_guard.html", {"form": letter(rf, {"title": "x", "altcha": payload})}
+        )
+        assert 'data-challenge-url="/public-forms/challenge/"' in html
+        assert 'class="public-form-trap" aria-hidden="true"' in html
+        assert "请勿填写此项" in html
+        assert 'name="website"' in html and 'tabindex="-1"' in html and 'autocomplete="off"' in html
+        assert 'type="hidden" name="altcha"' in html
+        assert payload not in html  # a used payload is never rendered back
+        assert 'aria-live="polite"' in html
+        assert "<noscript>" in html and "JavaScript" in html
+        assert 'src="/static/core/js/public_form_guard.js"' in html
+        assert "<script>" not in html  # no inline script (CSP script-src 'self')
+
+    def test_the_challenge_may_be_switched_off_by_setting(self, rf, settings):
+        settings.PUBLIC_FORM_CHALLENGE_REQUIRED = False
+        assert letter(rf, {"title": "道路破损"}).is_valid()
