@@ -277,6 +277,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUBLIC_FORM_CHALLENGE_REQUIRED = os.environ.get("PUBLIC_FORM_CHALLENGE_REQUIRED", "true").lower() != "false"
 PUBLIC_FORM_CHALLENGE_SECONDS = int(os.environ.get("PUBLIC_FORM_CHALLENGE_SECONDS", "1200"))
 PUBLIC_FORM_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_FORM_CHALLENGE_MAX_NUMBER", "100000"))
+# The longest text a public form's field takes when it names no max_length of its own.
+PUBLIC_FORM_TEXT_MAX_LENGTH = int(os.environ.get("PUBLIC_FORM_TEXT_MAX_LENGTH", "20000"))
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.
