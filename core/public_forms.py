@@ -25,7 +25,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -129,6 +129,7 @@ def verify_challenge(payload: str) -> str | None:
 
 HONEYPOT_FILLED = "提交未通过校验，请刷新页面后重试。"
 HONEYPOT_FIELD = "website"
+NUL_REFUSED = ProhibitNullCharactersValidator(message="内容含有无法保存的控制字符，请删除后重试。")
 CHALLENGE_FIELD = "altcha"
 
 
@@ -176,7 +177,14 @@ class PublicForm(forms.Form):
         message) with the rest of the input kept, instead of reaching the database."""
         limit = settings.PUBLIC_FORM_TEXT_MAX_LENGTH
         for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length is None:
+            if not isinstance(field, forms.CharField):
+                continue
+            # Django's zh-hans text for a NUL byte reads "不允许是用空字符串" (sic).
+            field.validators = [
+                NUL_REFUSED if isinstance(validator, ProhibitNullCharactersValidator) else validator
+                for validator in field.validators
+            ]
+            if field.max_length is None:
                 field.max_length = limit
                 field.validators.append(MaxLengthValidator(limit))
                 field.widget.attrs.update(field.widget_attrs(field.widget))
