@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "search",
     "cms.workflow",
+    "cms.letters",
+    "cms.applications",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -124,6 +126,8 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "letters": "migrations.letters",
+    "applications": "migrations.applications",
     "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
@@ -359,3 +363,18 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
 # at 10,000 by default: counting every match of a very common word reads them all
 # (docs/search.md).
 SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+
+# 互动交流 letters (cms/letters, docs/interaction.md).
+LETTER_WARNING_WORKING_DAYS = int(os.environ.get("LETTER_WARNING_WORKING_DAYS", "1"))
+# The national inspection fails a site with a public message unanswered for more than 3 months
+# (国办秘函〔2019〕19号); the info center's dashboard shows open letters older than this in red.
+LETTER_VETO_GUARD_DAYS = int(os.environ.get("LETTER_VETO_GUARD_DAYS", "60"))
+LETTER_MAX_EXTENSION_WORKING_DAYS = int(os.environ.get("LETTER_MAX_EXTENSION_WORKING_DAYS", "15"))
+# Personal data of closed letters is erased this many days after the reply (manage.py purge_letter_personal_data).
+LETTER_RETENTION_DAYS = int(os.environ.get("LETTER_RETENTION_DAYS", str(3 * 365)))
+
+# 依申请公开 (cms/applications, docs/applications.md).
+APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKING_DAYS", "3"))
+# Personal data of concluded applications is erased this many days after the conclusion
+# (manage.py purge_application_personal_data); the case and its figures stay.
+APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", str(3 * 365)))
