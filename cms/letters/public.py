@@ -68,7 +68,7 @@ def consent_text() -> str:
     years = settings.LETTER_RETENTION_DAYS / 365
     kept = f"{years:g}年" if years == int(years) else f"{settings.LETTER_RETENTION_DAYS}天"
     return (
-        "我已阅读并同意：本网站收集您填写的姓名、联系电话和电子邮箱，仅用于核实、办理和答复本封来信；"
+        "个人信息处理说明：本网站收集您填写的姓名、联系电话和电子邮箱，仅用于核实、办理和答复本封来信；"
         "这些信息加密保存，只有承办单位和网站主管部门（信息中心）的办理人员可以查看，不会公开；"
         f"来信办结后保存{kept}，期满自动删除。"
     )
