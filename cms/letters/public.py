@@ -220,12 +220,13 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
 def receipt_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
     """Post/Redirect/Get: the number and the query code once, from the session; a refresh
     says it was shown (the code is never in a URL or shown twice)."""
-    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
     if receipt and receipt.get("mailbox") == mailbox.pk:
+        del request.session[RECEIPT_SESSION_KEY]
         request.session[RECEIPT_SHOWN_SESSION_KEY] = receipt["number"]
         receipt["due_date"] = date.fromisoformat(receipt["due_date"])
     else:
-        receipt = None
+        receipt = None  # none, or another mailbox's (left for that mailbox's receipt page)
     response = mailbox.render(
         request,
         template="letters/receipt.html",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
 from cms.disclosure.working_days import WorkingDayIndex
@@ -116,21 +116,24 @@ def monthly_statistics(site, year: int) -> YearStatistics:
         .values_list("month", "n")
         .order_by()
     )
-    closed_rows = [
-        (timezone.localdate(received_at), timezone.localdate(closed_at), due_date, state, is_public)
-        for received_at, closed_at, due_date, state, is_public in Letter.objects.filter(
-            site=site, closed_at__gte=start, closed_at__lt=end
-        ).values_list("received_at", "closed_at", "due_date", "state", "is_public")
-    ]
+    # Grouped in the database by the local days that matter: a year of 100,000 answered letters
+    # is a few thousand groups, each counted once in Python (reading every row took seconds).
+    closed_groups = list(
+        Letter.objects.filter(site=site, closed_at__gte=start, closed_at__lt=end)
+        .annotate(received_on=TruncDate("received_at"), closed_on=TruncDate("closed_at"))
+        .values_list("received_on", "closed_on", "due_date", "state", "is_public")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     months = {month: [0, 0, 0, 0] for month in range(1, 13)}  # closed, on time, working days, public
-    if closed_rows:
-        index = WorkingDayIndex(min(row[0] for row in closed_rows), max(row[1] for row in closed_rows))
-        for received_on, closed_on, due_date, state, is_public in closed_rows:
+    if closed_groups:
+        index = WorkingDayIndex(min(row[0] for row in closed_groups), max(row[1] for row in closed_groups))
+        for received_on, closed_on, due_date, state, is_public, n in closed_groups:
             figures = months[closed_on.month]
-            figures[0] += 1
-            figures[1] += closed_on <= due_date
-            figures[2] += index.between(received_on, closed_on)
-            figures[3] += state == LetterState.REPLIED and is_public
+            figures[0] += n
+            figures[1] += n if closed_on <= due_date else 0
+            figures[2] += n * index.between(received_on, closed_on)
+            figures[3] += n if state == LetterState.REPLIED and is_public else 0
     by_month = [
         PeriodFigures(month, received.get(month, 0), closed, on_time, days, public)
         for month, (closed, on_time, days, public) in months.items()
