@@ -163,6 +163,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         "disclosure.DisclosureInfoPage",
         "disclosure.CataloguePage",
         "letters.MailboxPage",
+        "applications.ApplicationPage",
     ]
 
     class Meta:

@@ -16,7 +16,6 @@ with who and when. The audit entry names the letter by number, never the citizen
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,8 +26,8 @@ from wagtail.log_actions import log
 from wagtail.models import Site
 
 from core.cache import Scope, invalidate_after_commit
+from core.casework import CaseAction, find_case, new_query_code, query_code_digest, required_text, secondary_digest
 from core.forms import text_refusal
-from core.personal_data import blind_index
 from sites.models import SiteProfile, SiteStatus
 
 from .deadlines import due_date_for, extended_due_date
@@ -70,25 +69,7 @@ ACTION_LABELS: dict[str, str] = {
     "purge": "清除个人信息",
 }
 
-QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
-QUERY_CODE_LENGTH = 12
-
-
-def new_query_code() -> str:
-    raw = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, QUERY_CODE_LENGTH, 4))
-
-
-def normalise_query_code(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def query_code_digest(code: str) -> str:
-    return blind_index(normalise_query_code(code), "letter-query-code")
-
-
-def phone_tail_digest(code: str, phone_tail: str) -> str:
-    return blind_index(f"{normalise_query_code(code)}:{phone_tail.strip()}", "letter-phone-tail")
+PURPOSE = "letter"  # separates the letters' digests from every other kind of case
 
 
 def phone_tail(phone: str) -> str:
@@ -99,12 +80,7 @@ def phone_tail(phone: str) -> str:
 def find_letter(code: str, tail: str) -> Letter | None:
     """The letter with this query code *and* phone ending, else None — the same None for a wrong
     code and a wrong ending, so a look-up never tells which was wrong."""
-    if not normalise_query_code(code) or not tail:
-        return None
-    letter = Letter.objects.filter(query_code_digest=query_code_digest(code)).select_related("unit").first()
-    if letter is None or not secrets.compare_digest(letter.phone_tail_digest, phone_tail_digest(code, tail)):
-        return None
-    return letter
+    return find_case(Letter, code, tail, PURPOSE, digest_field="phone_tail_digest")
 
 
 def _record(letter: Letter, action: str, user, *, before_state: str, before_unit_id, note: str = "") -> None:
@@ -124,16 +100,6 @@ def _record(letter: Letter, action: str, user, *, before_state: str, before_unit
         user=user if user and user.is_authenticated else None,
         data={"number": letter.number, "state": letter.state, "unit": letter.unit_id, "note": note[:200]},
     )
-
-
-def _reason(value: str, label: str, *, minimum: int = 2) -> str:
-    value = (value or "").strip()
-    if len(value) < minimum:
-        raise LetterError(f"请填写{label}（至少{minimum}个字）。")
-    refusal = text_refusal(Letter, "extension_reason", value)
-    if refusal:
-        raise LetterError(refusal.replace("延期理由", label))
-    return value
 
 
 # --- the citizen's letter --------------------------------------------------------------
@@ -214,8 +180,8 @@ class SubmitLetterAction:
                 email=sub.email.strip(),
                 wants_public=sub.wants_public,
                 consented=True,
-                query_code_digest=query_code_digest(self.query_code),
-                phone_tail_digest=phone_tail_digest(self.query_code, phone_tail(sub.phone)),
+                query_code_digest=query_code_digest(self.query_code, PURPOSE),
+                phone_tail_digest=secondary_digest(self.query_code, phone_tail(sub.phone), PURPOSE),
                 received_at=received_at,
                 due_date=due_date_for(timezone.localdate(received_at), sub.kind),
                 findings=findings,
@@ -229,47 +195,21 @@ class SubmitLetterAction:
 # --- handling --------------------------------------------------------------------------
 
 
-class LetterAction:
-    """Shared shape: the transition's allowed states, the actor's right, then ``_apply``."""
+class LetterAction(CaseAction):
+    """A handling step of a letter: its unit's, unless a subclass says otherwise."""
 
-    action: str = ""
-
-    def __init__(self, letter: Letter, user) -> None:
-        self.letter = letter
-        self.user = user
+    model = Letter
+    error = LetterError
+    transitions = TRANSITIONS
+    labels = ACTION_LABELS
+    refusal = "您无权办理这封来信。"
+    noun = "来信"
 
     def allowed(self, letter: Letter) -> bool:
         return may_handle(self.user, letter)
 
-    def check(self, letter: Letter | None = None) -> None:
-        letter = letter or self.letter
-        if not self.allowed(letter):
-            raise LetterError("您无权办理这封来信。")
-        states, _ = TRANSITIONS[self.action]
-        if letter.state not in states:
-            raise LetterError(f"来信当前为“{letter.get_state_display()}”，不能{ACTION_LABELS[self.action]}。")
-        self.validate(letter)
-
-    def validate(self, letter: Letter) -> None:
-        """Checks of the action's own input (reasons, reply text, target unit)."""
-
-    def _apply(self, letter: Letter) -> str:
-        """Change the locked letter (state is set by ``execute``); return the history note."""
-        return ""
-
-    def execute(self) -> Letter:
-        with transaction.atomic():
-            letter = Letter.objects.select_for_update().get(pk=self.letter.pk)
-            self.check(letter)
-            before_state, before_unit_id = letter.state, letter.unit_id
-            note = self._apply(letter)
-            target = TRANSITIONS[self.action][1]
-            if target is not None:
-                letter.state = target
-            letter.save()
-            _record(letter, self.action, self.user, before_state=before_state, before_unit_id=before_unit_id, note=note)
-        self.letter = letter
-        return letter
+    def record(self, letter: Letter, *, before_state: str, before_unit_id, note: str) -> None:
+        _record(letter, self.action, self.user, before_state=before_state, before_unit_id=before_unit_id, note=note)
 
 
 class AcceptLetterAction(LetterAction):
@@ -285,7 +225,7 @@ class AcceptLetterAction(LetterAction):
         if letter.unit_id is None:
             raise LetterError("来信尚未分办到承办单位，请先转办。")
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.accepted_at = timezone.now()
         if self.is_complex and not letter.is_complex:
             letter.is_complex = True
@@ -307,9 +247,9 @@ class RejectLetterAction(LetterAction):
         self.reason = reason
 
     def validate(self, letter: Letter) -> None:
-        self.reason = _reason(self.reason, "不予受理的理由", minimum=4)
+        self.reason = required_text(Letter, "rejection_reason", self.reason, "不予受理的理由", minimum=4)
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.rejection_reason = self.reason
         letter.closed_at = timezone.now()
         return self.reason
@@ -332,7 +272,7 @@ class SaveReplyAction(LetterAction):
         if refusal:
             raise LetterError(refusal)
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.reply = self.reply
         letter.reply_drafted_by = self.user
         return ""
@@ -366,7 +306,7 @@ class ApproveReplyAction(LetterAction):
         if self.make_public and letter.findings and not self.confirm_findings:
             raise LetterError("来信含有敏感词，公开前请确认已阅读自动检查发现的问题。")
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         now = timezone.now()
         letter.replied_at = letter.closed_at = now
         letter.replying_unit_id = letter.unit_id
@@ -389,9 +329,9 @@ class ReturnReplyAction(LetterAction):
         return may_approve(self.user, letter)
 
     def validate(self, letter: Letter) -> None:
-        self.reason = _reason(self.reason, "退回的理由")
+        self.reason = required_text(Letter, "extension_reason", self.reason, "退回的理由")
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         return self.reason
 
 
@@ -421,12 +361,12 @@ class TransferLetterAction(LetterAction):
         return may_transfer(self.user, letter)
 
     def validate(self, letter: Letter) -> None:
-        self.reason = _reason(self.reason, "转办说明")
+        self.reason = required_text(Letter, "extension_reason", self.reason, "转办说明")
         if self.to_unit_id == letter.unit_id:
             raise LetterError("来信已在该单位办理，请选择其他承办单位。")
         self.to_unit = open_unit(self.to_unit_id)
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.unit = self.to_unit
         letter.accepted_at = None
         return f"转至{self.to_unit.site_name}：{self.reason}"
@@ -444,9 +384,9 @@ class ReturnToDispatcherAction(LetterAction):
     def validate(self, letter: Letter) -> None:
         if letter.unit_id is None:
             raise LetterError("来信已在信息中心待分办。")
-        self.reason = _reason(self.reason, "退回的理由")
+        self.reason = required_text(Letter, "extension_reason", self.reason, "退回的理由")
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.unit = None
         letter.accepted_at = None
         return self.reason
@@ -471,9 +411,9 @@ class ExtendDeadlineAction(LetterAction):
         limit = settings.LETTER_MAX_EXTENSION_WORKING_DAYS
         if not isinstance(self.working_days, int) or not 1 <= self.working_days <= limit:
             raise LetterError(f"延期天数应为 1 至 {limit} 个工作日。")
-        self.reason = _reason(self.reason, "延期理由", minimum=4)
+        self.reason = required_text(Letter, "extension_reason", self.reason, "延期理由", minimum=4)
 
-    def _apply(self, letter: Letter) -> str:
+    def apply(self, letter: Letter) -> str:
         letter.extension_days = self.working_days
         letter.extension_reason = self.reason
         letter.due_date = extended_due_date(letter.due_date, self.working_days)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sites.models import SiteGroup
+from sites.groups import sites_of_user
 
 from .models import Letter
 
@@ -29,13 +29,8 @@ def is_dispatcher(user) -> bool:
 
 
 def unit_ids(user, roles: tuple[str, ...] = HANDLING_ROLES) -> set[int]:
-    """The sites whose letters ``user`` works on in one of ``roles`` (cached on the user object)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return set()
-    cache = user.__dict__.setdefault("_letter_unit_ids", {})
-    if roles not in cache:
-        cache[roles] = set(SiteGroup.objects.filter(group__user=user, role__in=roles).values_list("site_id", flat=True))
-    return cache[roles]
+    """The sites whose letters ``user`` works on in one of ``roles``."""
+    return sites_of_user(user, roles)
 
 
 def visible_letters(user) -> QuerySet[Letter]:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "cms.workflow",
     "cms.letters",
+    "cms.applications",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -127,6 +128,7 @@ MIGRATION_MODULES = {
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
     "letters": "migrations.letters",
+    "applications": "migrations.applications",
     "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
@@ -280,6 +282,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUBLIC_FORM_CHALLENGE_REQUIRED = os.environ.get("PUBLIC_FORM_CHALLENGE_REQUIRED", "true").lower() != "false"
 PUBLIC_FORM_CHALLENGE_SECONDS = int(os.environ.get("PUBLIC_FORM_CHALLENGE_SECONDS", "1200"))
 PUBLIC_FORM_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_FORM_CHALLENGE_MAX_NUMBER", "100000"))
+# The longest text a public form's field takes when it names no max_length of its own.
+PUBLIC_FORM_TEXT_MAX_LENGTH = int(os.environ.get("PUBLIC_FORM_TEXT_MAX_LENGTH", "20000"))
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.
@@ -376,3 +380,9 @@ LETTER_RATE_LIMITS = {
     "submit_per_phone": (int(os.environ.get("LETTER_SUBMIT_PER_PHONE_PER_DAY", "3")), 24 * 3600),
     "query_per_address": (int(os.environ.get("LETTER_QUERY_PER_ADDRESS_PER_10_MIN", "10")), 600),
 }
+
+# 依申请公开 (cms/applications, docs/applications.md).
+APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKING_DAYS", "3"))
+# Personal data of concluded applications is erased this many days after the conclusion
+# (manage.py purge_application_personal_data); the case and its figures stay.
+APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", str(3 * 365)))
