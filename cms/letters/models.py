@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -112,6 +112,53 @@ class MailboxPage(RoutablePageMixin, PublishGuardMixin, ServingMixin, Page):
     @property
     def letter_kinds(self) -> tuple[str, ...]:
         return MAILBOX_LETTER_KINDS[self.mailbox_kind]
+
+    # The anonymous page cache keys the index on its page number (sites/page_cache.py).
+    cache_query_parameters = ("page",)
+
+    # The public routes; the views are in cms.letters.public (imported here lazily: it imports the actions).
+    @path("", name="index")
+    def index_route(self, request):
+        from .public import index_view
+
+        return index_view(self, request)
+
+    @path("write/", name="write")
+    def write_route(self, request):
+        from .public import write_view
+
+        return write_view(self, request)
+
+    @path("receipt/", name="receipt")
+    def receipt_route(self, request):
+        from .public import receipt_view
+
+        return receipt_view(self, request)
+
+    @path("query/", name="query")
+    def query_route(self, request):
+        from .public import query_view
+
+        return query_view(self, request)
+
+    @path("stats/", name="stats")
+    def stats_route(self, request):
+        from .public import stats_view
+
+        return stats_view(self, request)
+
+    # Not "stats.xlsx": Wagtail serves only paths of word characters and slashes.
+    @path("stats/xlsx/", name="stats_xlsx")
+    def stats_xlsx_route(self, request):
+        from .public import stats_xlsx_view
+
+        return stats_xlsx_view(self, request)
+
+    @re_path(r"^(?P<number>\d{8,20})/$", name="letter")
+    def letter_route(self, request, number: str):
+        from .public import detail_view
+
+        return detail_view(self, request, number)
 
 
 class ReplyDeadline(models.Model):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",  # its URLs only: cms/urls.py sends them to 子站管理
     "wagtail.users",
@@ -372,6 +373,13 @@ LETTER_VETO_GUARD_DAYS = int(os.environ.get("LETTER_VETO_GUARD_DAYS", "60"))
 LETTER_MAX_EXTENSION_WORKING_DAYS = int(os.environ.get("LETTER_MAX_EXTENSION_WORKING_DAYS", "15"))
 # Personal data of closed letters is erased this many days after the reply (manage.py purge_letter_personal_data).
 LETTER_RETENTION_DAYS = int(os.environ.get("LETTER_RETENTION_DAYS", str(3 * 365)))
+# The public mailbox's limits (cms/letters/public.py): (how many, per seconds). A letter per
+# sender address and per phone (counted by a keyed digest), a status look-up per address.
+LETTER_RATE_LIMITS = {
+    "submit_per_address": (int(os.environ.get("LETTER_SUBMIT_PER_ADDRESS_PER_HOUR", "5")), 3600),
+    "submit_per_phone": (int(os.environ.get("LETTER_SUBMIT_PER_PHONE_PER_DAY", "3")), 24 * 3600),
+    "query_per_address": (int(os.environ.get("LETTER_QUERY_PER_ADDRESS_PER_10_MIN", "10")), 600),
+}
 
 # 依申请公开 (cms/applications, docs/applications.md).
 APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKING_DAYS", "3"))
