@@ -1,7 +1,9 @@
-"""Request input made safe once for every view: redirect targets, ids in URLs, NUL bytes, the 400/413 pages."""
+"""Request input made safe once for every view: redirect targets, the client's address, ids in URLs, NUL bytes,
+the 400/413 pages."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,6 +24,22 @@ def safe_next_url(request: HttpRequest, fallback: str, *, avoid: str = "") -> st
     if avoid and target.startswith(avoid):
         return fallback
     return target
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address: the lockout and login history (``AXES_CLIENT_IP_CALLABLE``), the public forms' rate limits.
+
+    Behind ``LOGIN_TRUSTED_PROXIES`` proxies it is the address the outermost one saw:
+    counted from the right of X-Forwarded-For, since a client can write anything to the
+    left of what the proxies append. Anything that is not an address falls back to REMOTE_ADDR."""
+    proxies = settings.LOGIN_TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies:
+        try:
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
 
 
 # PostgreSQL's bigint, the type of every id (DEFAULT_AUTO_FIELD = BigAutoField).

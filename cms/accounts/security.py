@@ -1,8 +1,7 @@
-"""Security baseline pieces: the CSP middleware and the lockout page (the HTML sanitizer is ``core.security``)."""
+"""Security baseline pieces: the CSP middleware and the lockout page (the HTML sanitizer is ``core.security``,
+the client's address ``core.http.client_ip_address``)."""
 
 from __future__ import annotations
-
-import ipaddress
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
@@ -19,22 +18,6 @@ def lockout_response(request: HttpRequest, credentials: dict | None = None, *arg
         request=request,
     )
     return HttpResponse(body, status=429)
-
-
-def client_ip_address(request: HttpRequest) -> str | None:
-    """The client's address for the lockout and the login history (``AXES_CLIENT_IP_CALLABLE``).
-
-    Behind ``LOGIN_TRUSTED_PROXIES`` proxies it is the address the outermost one saw:
-    counted from the right of X-Forwarded-For, since a client can write anything to the
-    left of what the proxies append. Anything that is not an address falls back to REMOTE_ADDR."""
-    proxies = settings.LOGIN_TRUSTED_PROXIES
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(forwarded) >= proxies:
-        try:
-            return str(ipaddress.ip_address(forwarded[-proxies]))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR")
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -197,7 +197,7 @@ AXES_HANDLER = "cms.accounts.backends.LockoutHandler"
 # Behind N reverse proxies, the client's address is the N-th from the right of
 # X-Forwarded-For (what the outermost proxy saw); 0 (the default): REMOTE_ADDR.
 LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "cms.accounts.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for exactly the cool-off time
 AXES_LOCKOUT_CALLABLE = "cms.accounts.security.lockout_response"
@@ -273,6 +273,12 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.SafeDocumentForm"
 # whatever the storage (cms/content/media.py).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Public forms (core/public_forms.py, docs/public-forms.md): every submission carries a
+# solved proof-of-work challenge (ALTCHA protocol, self-hosted), valid this long, whose
+# difficulty is the largest number the browser may have to try (about 1 s at 100000).
+PUBLIC_FORM_CHALLENGE_REQUIRED = os.environ.get("PUBLIC_FORM_CHALLENGE_REQUIRED", "true").lower() != "false"
+PUBLIC_FORM_CHALLENGE_SECONDS = int(os.environ.get("PUBLIC_FORM_CHALLENGE_SECONDS", "1200"))
+PUBLIC_FORM_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_FORM_CHALLENGE_MAX_NUMBER", "100000"))
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.

@@ -12,6 +12,8 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1", "testserver", ".example.gov.cn"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Public forms stay guarded in tests; an easy challenge keeps solving it fast (tests/core/public_form_helpers.py).
+PUBLIC_FORM_CHALLENGE_MAX_NUMBER = 1000
 # Uploaded test files go to a throwaway folder, never into the work tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-media-"))
 

@@ -1,0 +1,179 @@
+"""The protection every public form shares (letters, consultations, applications): docs/public-forms.md.
+
+A citizen submits anonymously, so nothing identifies a robot by its account. Three
+layers, none asking a third party and none showing an image:
+
+- a proof-of-work challenge (the ALTCHA protocol, ``altcha`` on the server, our own
+  ``core/js/public_form_guard.js`` in the browser): each submission costs the sender a
+  fraction of a second of hashing, and a solved challenge is accepted once;
+- a honeypot field people never see (``website``);
+- rate limits per address (or per keyed digest of a phone) and purpose, in the cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import time
+import urllib.parse
+from datetime import timedelta
+
+from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+ALGORITHM = "SHA-256"  # the one crypto.subtle digest the widget computes
+# A solved payload is about 250 characters; anything much longer is not one of ours.
+MAX_PAYLOAD_LENGTH = 1000
+
+CHALLENGE_MISSING = "请等待页面完成安全验证后再提交；如一直未完成，请启用浏览器的 JavaScript 后刷新页面。"
+CHALLENGE_MALFORMED = "安全验证数据无效，请刷新页面后重试。"
+CHALLENGE_FAILED = "安全验证未通过，请刷新页面后重试。"
+CHALLENGE_EXPIRED = "安全验证已过期，请等待页面重新完成安全验证后再次提交。"
+CHALLENGE_REPLAYED = "该安全验证已使用过，请等待页面重新完成安全验证后再次提交。"
+
+
+def _hmac_key() -> str:
+    # Derived from SECRET_KEY for this purpose only: a challenge signature is never
+    # valid as any other signature Django or we make with the same secret.
+    return salted_hmac("core.public_forms.challenge", "altcha-hmac-key").hexdigest()
+
+
+def create_challenge() -> dict:
+    """A fresh signed challenge, in the ALTCHA widget's JSON shape (``maxnumber`` lowercase)."""
+    expires = timezone.now() + timedelta(seconds=settings.PUBLIC_FORM_CHALLENGE_SECONDS)
+    challenge = create_challenge_v1(
+        ChallengeOptionsV1(
+            algorithm=ALGORITHM,
+            max_number=settings.PUBLIC_FORM_CHALLENGE_MAX_NUMBER,
+            hmac_key=_hmac_key(),
+            expires=expires,
+        )
+    )
+    return {
+        "algorithm": challenge.algorithm,
+        "challenge": challenge.challenge,
+        "maxnumber": challenge.max_number,
+        "salt": challenge.salt,
+        "signature": challenge.signature,
+    }
+
+
+@never_cache
+@require_GET
+def challenge_view(request: HttpRequest) -> JsonResponse:
+    """``public_form_challenge``: a new challenge for the widget, never cached by anyone."""
+    return JsonResponse(create_challenge())
+
+
+def _decode(payload: str) -> dict | None:
+    """The payload's fields if it has the shape of a solved challenge, else None."""
+    try:
+        data = json.loads(base64.b64decode(payload, validate=True).decode())
+    except (binascii.Error, ValueError):  # bad base64, bad UTF-8, bad JSON
+        return None
+    if not isinstance(data, dict) or data.get("algorithm") != ALGORITHM or type(data.get("number")) is not int:
+        return None
+    if not all(isinstance(data.get(name), str) for name in ("challenge", "salt", "signature")):
+        return None
+    return data
+
+
+def _expires(salt: str) -> int | None:
+    """The expiry the salt carries (signed with it: the challenge is the hash of salt and number)."""
+    _, _, query = salt.partition("?")
+    values = urllib.parse.parse_qs(query).get("expires", [])
+    if len(values) != 1 or not values[0].isdigit():
+        return None
+    return int(values[0])
+
+
+def verify_challenge(payload: str) -> str | None:
+    """None when ``payload`` solves a challenge of ours that has not expired and was not used before;
+    else the Chinese reason. Accepting it uses it up: the signature is remembered until the expiry."""
+    if not payload:
+        return CHALLENGE_MISSING
+    if len(payload) > MAX_PAYLOAD_LENGTH:
+        return CHALLENGE_MALFORMED
+    data = _decode(payload)
+    if data is None:
+        return CHALLENGE_MALFORMED
+    expires = _expires(data["salt"])
+    if expires is None:
+        return CHALLENGE_MALFORMED
+    if expires < time.time():
+        return CHALLENGE_EXPIRED
+    solved, error = verify_solution_v1(data, _hmac_key(), check_expires=True)
+    if error:
+        return CHALLENGE_EXPIRED if "expired" in error else CHALLENGE_MALFORMED
+    if not solved:
+        return CHALLENGE_FAILED
+    # cache.add is atomic (Redis SET NX): of two submissions racing with one payload, one wins.
+    remaining = max(1, math.ceil(expires - time.time()) + 1)
+    if not cache.add(f"public_form:challenge_used:{data['signature']}", 1, timeout=remaining):
+        return CHALLENGE_REPLAYED
+    return None
+
+
+HONEYPOT_FILLED = "提交未通过校验，请刷新页面后重试。"
+HONEYPOT_FIELD = "website"
+CHALLENGE_FIELD = "altcha"
+
+
+class HoneypotInput(forms.TextInput):
+    """A text field named like one a robot fills; people never see or reach it (CSS class, aria-hidden, no tab stop)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={"class": "public-form-trap-input", "aria-hidden": "true", "tabindex": "-1", "autocomplete": "off"}
+        )
+
+
+class ChallengeInput(forms.HiddenInput):
+    """The hidden input the widget fills. It never renders the submitted value back: a payload is
+    used up by the submission, and the redisplayed form's widget solves a fresh challenge."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"data-public-form-guard-input": True})
+
+    def format_value(self, value):
+        return None
+
+
+class PublicForm(forms.Form):
+    """The base of every form a citizen submits anonymously: adds the honeypot and the challenge.
+
+    Render it with ``{% for field in form %}`` (which leaves the two guard fields out) and
+    ``{% include "core/includes/public_form_guard.html" with form=form %}`` inside the
+    ``<form>``. A refusal is a non-field error; the citizen's other input stays in the form.
+    A subclass overriding ``clean()`` calls ``super().clean()``."""
+
+    guard_fields = (HONEYPOT_FIELD, CHALLENGE_FIELD)
+
+    def __init__(self, data=None, files=None, *, request: HttpRequest, **kwargs) -> None:
+        super().__init__(data, files, **kwargs)
+        self.request = request
+        self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, label="请勿填写此项", widget=HoneypotInput())
+        self.fields[CHALLENGE_FIELD] = forms.CharField(required=False, widget=ChallengeInput())
+
+    def __iter__(self):
+        return (self[name] for name in self.fields if name not in self.guard_fields)
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if cleaned_data.get(HONEYPOT_FIELD):
+            raise ValidationError(HONEYPOT_FILLED, code="honeypot")
+        if settings.PUBLIC_FORM_CHALLENGE_REQUIRED:
+            refusal = verify_challenge(cleaned_data.get(CHALLENGE_FIELD, ""))
+            if refusal:
+                raise ValidationError(refusal, code="challenge")
+        return cleaned_data
