@@ -37,11 +37,11 @@ class CommentForm(PublicForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        # The fields' problems first: a refused challenge (raised by PublicForm) must not hide them.
         for field, message in comment_errors(self.comment_input()).items():
             if field not in self.errors:
                 self.add_error(field, message)
-        return cleaned
+        return super().clean()
 
     def comment_input(self) -> CommentInput:
         data = self.cleaned_data

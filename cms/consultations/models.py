@@ -132,9 +132,9 @@ class ConsultationPage(PublishGuardMixin, ServingMixin, RoutablePageMixin, Page)
             errors["feedback_published_on"] = "请填写反馈发布日期。"
         elif self.end_date and self.feedback_published_on < self.end_date:
             errors["feedback_published_on"] = "征集结束后才能发布结果反馈：反馈日期不能早于截止日期。"
-        if received is not None and adopted is not None and adopted < received:
-            if not (self.feedback_reasons or "").strip():
-                errors["feedback_reasons"] = "有未采纳的意见时，请说明主要意见未采纳的理由。"
+        unadopted = received is not None and adopted is not None and adopted < received
+        if unadopted and not (self.feedback_reasons or "").strip():
+            errors["feedback_reasons"] = "有未采纳的意见时，请说明主要意见未采纳的理由。"
         return errors
 
     @property
