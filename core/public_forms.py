@@ -31,6 +31,8 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.http import client_ip_address
+
 ALGORITHM = "SHA-256"  # the one crypto.subtle digest the widget computes
 # A solved payload is about 250 characters; anything much longer is not one of ours.
 MAX_PAYLOAD_LENGTH = 1000
@@ -177,3 +179,42 @@ class PublicForm(forms.Form):
             if refusal:
                 raise ValidationError(refusal, code="challenge")
         return cleaned_data
+
+
+class RateLimited(Exception):
+    """Too many uses of one identity in a scope's window: ``message`` for the citizen, ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / 60))
+        self.message = f"提交过于频繁，请 {minutes} 分钟后再试。"
+        super().__init__(self.message)
+
+
+def _identity_digest(scope: str, identity: str) -> str:
+    # Keyed (SECRET_KEY, this purpose) so a cache dump names no address or phone, and no
+    # one can tell from a key whether a given address or phone was counted.
+    return salted_hmac("core.public_forms.rate_limit", f"{scope}\x00{identity}").hexdigest()[:32]
+
+
+def consume_rate_limit(scope: str, identity: str, *, limit: int, window_seconds: int) -> None:
+    """Count one use of ``identity`` (an address, a keyed digest of a phone) in ``scope``; raise
+    RateLimited once it passes ``limit`` uses in the current fixed window of ``window_seconds``."""
+    now = time.time()
+    window = int(now // window_seconds)
+    key = f"public_form:rate:{scope}:{window}:{_identity_digest(scope, identity)}"
+    # add then incr: both atomic in Redis (SET NX, INCR) and in locmem (under its lock),
+    # so concurrent submissions each get their own count.
+    cache.add(key, 0, timeout=window_seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr: a new window
+        cache.add(key, 1, timeout=window_seconds + 1)
+        count = 1
+    if count > limit:
+        raise RateLimited(retry_after=max(1, math.ceil((window + 1) * window_seconds - now)))
+
+
+def rate_limit_request(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> None:
+    """``consume_rate_limit`` by the client's address (``core.http.client_ip_address``)."""
+    consume_rate_limit(scope, client_ip_address(request) or "unknown", limit=limit, window_seconds=window_seconds)

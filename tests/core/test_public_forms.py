@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.http import client_ip_address
 from core.public_forms import (
     CHALLENGE_EXPIRED,
     CHALLENGE_FAILED,
@@ -18,7 +21,10 @@ from core.public_forms import (
     CHALLENGE_REPLAYED,
     HONEYPOT_FILLED,
     PublicForm,
+    RateLimited,
+    consume_rate_limit,
     create_challenge,
+    rate_limit_request,
     verify_challenge,
 )
 
@@ -184,3 +190,84 @@ class TestPublicForm:
     def test_the_challenge_may_be_switched_off_by_setting(self, rf, settings):
         settings.PUBLIC_FORM_CHALLENGE_REQUIRED = False
         assert letter(rf, {"title": "道路破损"}).is_valid()
+
+
+def raw_cache_keys() -> list[str]:
+    """Every key the cache backend holds, as stored (with django-redis: in Redis itself)."""
+    if hasattr(cache, "client"):  # django-redis
+        from django_redis import get_redis_connection
+
+        return [key.decode() for key in get_redis_connection("default").keys("*")]
+    return list(cache._cache)  # locmem
+
+
+class TestRateLimits:
+    def test_the_uses_up_to_the_limit_pass_and_the_next_is_refused_in_chinese(self):
+        for _ in range(3):
+            consume_rate_limit("letters", "203.0.113.7", limit=3, window_seconds=600)
+        with pytest.raises(RateLimited) as refused:
+            consume_rate_limit("letters", "203.0.113.7", limit=3, window_seconds=600)
+        assert 0 < refused.value.retry_after <= 600
+        minutes = -(-refused.value.retry_after // 60)
+        assert refused.value.message == f"提交过于频繁，请 {minutes} 分钟后再试。"
+
+    def test_each_identity_and_each_scope_counts_on_its_own(self):
+        consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=600)
+        consume_rate_limit("letters", "203.0.113.8", limit=1, window_seconds=600)
+        consume_rate_limit("consultations", "203.0.113.7", limit=1, window_seconds=600)
+        with pytest.raises(RateLimited):
+            consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=600)
+
+    def test_the_count_starts_again_in_the_next_window(self):
+        consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=1)
+        time.sleep(1.1)
+        consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=1)
+        with pytest.raises(RateLimited) as refused:
+            consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=1)
+        assert refused.value.retry_after == 1
+
+    def test_it_counts_in_a_local_memory_cache_too(self, settings):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=600)
+        with pytest.raises(RateLimited):
+            consume_rate_limit("letters", "203.0.113.7", limit=1, window_seconds=600)
+
+    def test_no_identity_is_stored_in_clear(self):
+        consume_rate_limit("letters", "203.0.113.7", limit=5, window_seconds=600)
+        consume_rate_limit("status_lookup", "13800138000", limit=5, window_seconds=600)
+        keys = [key for key in raw_cache_keys() if "public_form:rate:" in key]
+        assert len(keys) == 2
+        assert not any("203.0.113.7" in key or "13800138000" in key or "0138" in key for key in keys)
+
+    def test_a_request_is_counted_by_its_client_address(self, rf):
+        rate_limit_request(rf.post("/", REMOTE_ADDR="203.0.113.7"), "letters", limit=1, window_seconds=600)
+        rate_limit_request(rf.post("/", REMOTE_ADDR="203.0.113.8"), "letters", limit=1, window_seconds=600)
+        with pytest.raises(RateLimited):
+            rate_limit_request(rf.post("/", REMOTE_ADDR="203.0.113.7"), "letters", limit=1, window_seconds=600)
+
+
+class TestClientAddress:
+    def test_without_trusted_proxies_it_is_remote_addr_whatever_the_client_forwards(self, rf, settings):
+        settings.LOGIN_TRUSTED_PROXIES = 0
+        request = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert client_ip_address(request) == "198.51.100.1"
+
+    def test_behind_one_proxy_it_is_what_the_proxy_saw(self, rf, settings):
+        settings.LOGIN_TRUSTED_PROXIES = 1
+        request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+        assert client_ip_address(request) == "203.0.113.7"  # 1.2.3.4 is what the client wrote
+
+    def test_behind_two_proxies_it_is_counted_from_the_right(self, rf, settings):
+        settings.LOGIN_TRUSTED_PROXIES = 2
+        request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7, 10.0.0.1")
+        assert client_ip_address(request) == "203.0.113.7"
+
+    def test_junk_or_too_few_forwarded_addresses_fall_back_to_remote_addr(self, rf, settings):
+        settings.LOGIN_TRUSTED_PROXIES = 2
+        assert client_ip_address(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")) == "10.0.0.2"
+        settings.LOGIN_TRUSTED_PROXIES = 1
+        request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not an address")
+        assert client_ip_address(request) == "10.0.0.1"
+
+    def test_it_is_the_address_the_login_lockout_uses(self, settings):
+        assert settings.AXES_CLIENT_IP_CALLABLE == "core.http.client_ip_address"
