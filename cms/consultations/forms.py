@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.public_forms import PublicForm
 from django import forms
+
+from core.public_forms import PublicForm
 
 from .actions import CommentInput, comment_errors
 from .models import CONTENT_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH

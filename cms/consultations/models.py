@@ -180,9 +180,10 @@ class ConsultationPage(PublishGuardMixin, ServingMixin, RoutablePageMixin, Page)
 
         return comment_view(request, self)
 
-    @property
-    def comment_url(self) -> str:
-        return self.url + self.reverse_subpage("comment")
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["comment_url"] = self.get_url(request) + self.reverse_subpage("comment")
+        return context
 
 
 class CommentState(models.TextChoices):

@@ -84,9 +84,7 @@ def test_query_count_does_not_grow_with_consultations(department, township, port
     assert queries([department.pk]) == few_for_site
 
 
-def test_the_dashboard_shows_the_flag_to_the_info_center_and_to_the_unit_only(
-    client, department, township, make_user
-):
+def test_the_dashboard_shows_the_flag_to_the_info_center_and_to_the_unit_only(client, department, township, make_user):
     page = make_consultation(department, start=today() - timedelta(days=90), end=today() - timedelta(days=60))
     panel = "意见征集结果反馈逾期"
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 
 from cms.consultations.actions import ApproveCommentAction
-from cms.consultations.models import ConsultationComment
+from cms.consultations.models import NAME_MAX_LENGTH, ConsultationComment
 from cms.consultations.selectors import consultations_for_column
 from sites.models import SiteStatus
 from tests.accounts.xss_payloads import PAYLOADS
@@ -55,7 +55,7 @@ def test_approving_a_comment_shows_it_on_the_cached_page(client, open_consultati
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_xss_payloads_are_rendered_escaped(client, open_consultation, reviewer, payload):
-    comment = submit_comment(open_consultation, content=f"意见：{payload}", name=payload)
+    comment = submit_comment(open_consultation, content=f"意见：{payload}", name=payload[:NAME_MAX_LENGTH])
     ApproveCommentAction(comment, user=reviewer, confirm_findings=True).execute()
 
     body = client.get(path_of(open_consultation), HTTP_HOST="jyj.example.gov.cn").content.decode()

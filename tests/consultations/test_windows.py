@@ -89,7 +89,9 @@ def test_the_end_date_is_the_last_day_comments_are_taken(department):
     with pytest.raises(CommentRefused, match="已于"):
         submit_comment(page, submitted_at=last_minute + timedelta(minutes=2))
     with pytest.raises(CommentRefused, match="尚未开始"):
-        submit_comment(page, submitted_at=datetime.combine(page.start_date, time(0, 0), tzinfo=tz) - timedelta(minutes=1))
+        submit_comment(
+            page, submitted_at=datetime.combine(page.start_date, time(0, 0), tzinfo=tz) - timedelta(minutes=1)
+        )
 
 
 def test_state_follows_the_dates(department):
