@@ -83,3 +83,15 @@ def test_the_open_page_links_its_form(client, department):
     page = make_consultation(department, end=date.today() + timedelta(days=30))
     body = client.get(path_of(page), HTTP_HOST=department.hostname).content.decode()
     assert "网上提交意见" in body and f'href="{path_of(page)}comment/"' in body
+
+
+def test_the_admin_create_and_edit_forms_render_in_chinese(client, department, make_user):
+    page = make_consultation(department)
+    client.force_login(make_user(department, "editor"))
+    column = page.get_parent()
+    add = client.get(f"/admin/pages/add/consultations/consultationpage/{column.pk}/")
+    assert add.status_code == 200
+    assert "征集结果反馈（征集结束后填写）" in add.content.decode()
+    edit = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert edit.status_code == 200
+    assert "主要意见未采纳情况及理由" in edit.content.decode()

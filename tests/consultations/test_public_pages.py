@@ -195,3 +195,29 @@ def test_comments_are_not_in_the_search_fields_or_feeds(client, department, open
     submit_comment(open_consultation, content="不应出现在订阅中的意见。")
     feed = client.get(f"/feeds/column/{interaction_column(department).pk}/", HTTP_HOST=department.hostname)
     assert "不应出现在订阅中的意见" not in feed.content.decode()
+
+
+def test_the_page_and_the_column_cost_the_same_however_many_comments_and_consultations(
+    client, department, open_consultation, reviewer
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    column = interaction_column(department)
+
+    def queries(page) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path_of(page), HTTP_HOST=department.hostname).status_code == 200
+        return len(captured)
+
+    ApproveCommentAction(submit_comment(open_consultation), user=reviewer).execute()
+    make_consultation(department)
+    queries(column)  # the process's content-type cache, filled once
+    few_comments, few_consultations = queries(open_consultation), queries(column)
+    for n in range(5):
+        ApproveCommentAction(submit_comment(open_consultation, content=f"第{n}条意见。"), user=reviewer).execute()
+        make_consultation(department)
+    assert queries(open_consultation) == few_comments
+    assert queries(column) == few_consultations
