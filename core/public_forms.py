@@ -25,6 +25,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -128,6 +129,7 @@ def verify_challenge(payload: str) -> str | None:
 
 HONEYPOT_FILLED = "提交未通过校验，请刷新页面后重试。"
 HONEYPOT_FIELD = "website"
+NUL_REFUSED = ProhibitNullCharactersValidator(message="内容含有无法保存的控制字符，请删除后重试。")
 CHALLENGE_FIELD = "altcha"
 
 
@@ -166,6 +168,26 @@ class PublicForm(forms.Form):
         self.request = request
         self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, label="请勿填写此项", widget=HoneypotInput())
         self.fields[CHALLENGE_FIELD] = forms.CharField(required=False, widget=ChallengeInput())
+        self._bound_text_fields()
+
+    def _bound_text_fields(self) -> None:
+        """Every text field without a ``max_length`` gets ``PUBLIC_FORM_TEXT_MAX_LENGTH``: a body
+        under ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (10 MB, else Django's 413, our Chinese page) may
+        still hold megabytes in one field, which is refused in Chinese (Django's zh-hans
+        message) with the rest of the input kept, instead of reaching the database."""
+        limit = settings.PUBLIC_FORM_TEXT_MAX_LENGTH
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            # Django's zh-hans text for a NUL byte reads "不允许是用空字符串" (sic).
+            field.validators = [
+                NUL_REFUSED if isinstance(validator, ProhibitNullCharactersValidator) else validator
+                for validator in field.validators
+            ]
+            if field.max_length is None:
+                field.max_length = limit
+                field.validators.append(MaxLengthValidator(limit))
+                field.widget.attrs.update(field.widget_attrs(field.widget))
 
     def __iter__(self):
         return (self[name] for name in self.fields if name not in self.guard_fields)

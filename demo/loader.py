@@ -25,6 +25,7 @@ from cms.content.models import ArticlePage, ColumnPage
 from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from cms.disclosure.standing_pages import fill_standing_pages
+from cms.letters.demo import load_letters_demo
 from cms.syndication.demo import load_syndication_demo
 from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
@@ -211,6 +212,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     counts["users"] += load_demo_accounts(admin_password)
     load_workflow_demo(sites.values())  # review workflows and the demo word lists
     counts["pushes"] = load_syndication_demo(sites)  # push in three directions, inbox, a withdrawal
+    counts["letters"] = load_letters_demo(sites)  # every state: answered and public, overdue, transferred
     return counts
 
 

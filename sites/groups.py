@@ -75,3 +75,16 @@ def site_of_group(group: Group) -> Site | None:
 def role_of_group(group: Group) -> str | None:
     """The role key of a per-site group; None for any other group."""
     return SiteGroup.objects.filter(group=group).values_list("role", flat=True).first()
+
+
+def sites_of_user(user, roles: tuple[str, ...]) -> set[int]:
+    """The ids of the sites where ``user`` belongs to the group of one of ``roles`` (role keys),
+    remembered on the user object for the request."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    remembered = user.__dict__.setdefault("_sites_by_roles", {})
+    if roles not in remembered:
+        remembered[roles] = set(
+            SiteGroup.objects.filter(group__user=user, role__in=roles).values_list("site_id", flat=True)
+        )
+    return remembered[roles]

@@ -49,6 +49,14 @@ TAXONOMY = tuple(
     for m in ("topic", "indexnumberscheme", "workingdayoverride")
     for a in ("add", "change", "delete", "view")
 )
+# 互动交流: every letter of the cluster, its dispatch, and the reply periods (cms.letters).
+LETTERS = (
+    "letters.dispatch_letters",
+    "letters.view_letter",
+    *(f"letters.{a}_replydeadline" for a in ("change", "view")),
+)
+# 依申请公开: every case of the cluster, overseen (cms.applications).
+APPLICATIONS = ("applications.oversee_applications", "applications.view_application")
 # Defined by the syndication app (cms.syndication.models.Takedown.Meta).
 SYNDICATION_CAPABILITIES = ("syndication.take_down_anywhere", "syndication.view_syndication_records")
 
@@ -64,6 +72,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     "workflow.view_checkreport",
     "workflow.emergency_publish",
     *SYNDICATION_CAPABILITIES,
+    *LETTERS,
+    *APPLICATIONS,
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

@@ -128,6 +128,9 @@ NOTICES = ColumnSpec("通知公告", "tzgg", Notice)
 POLICIES = ColumnSpec("政策文件", "zcwj", Policy)
 SERVICES = ColumnSpec("办事服务", "bsfw", Service)
 GOVERNMENT_DISCLOSURE = ColumnSpec("政府信息公开", "zfxxgk", Disclosure, DISCLOSURE_PAGES)
+# 互动交流 on every site (《政府网站发展指引》: one of the four functions every government site has):
+# cms.letters places the site's mailbox in it, cms.consultations lists its 意见征集 there.
+INTERACTION = ColumnSpec("互动交流", "hdjl", Interaction)
 
 PORTAL = Blueprint(
     SiteType.PORTAL,
@@ -147,9 +150,7 @@ PORTAL = Blueprint(
         POLICIES,
         ColumnSpec("政策解读", "zcjd", Policy),
         SERVICES,
-        # Out of the menu until the letters and consultations capability (信箱、留言) fills it:
-        # a blank 互动交流 is an inspection fault, and an unanswered one worse (DESIGN §3).
-        ColumnSpec("互动交流", "hdjl", Interaction, show_in_menus=False),
+        INTERACTION,
     ),
 )
 
@@ -161,6 +162,7 @@ TOWNSHIP = Blueprint(
         NOTICES,
         GOVERNMENT_DISCLOSURE,
         SERVICES,
+        INTERACTION,
     ),
 )
 
@@ -172,6 +174,7 @@ DEPARTMENT = Blueprint(
         NOTICES,
         POLICIES,
         ColumnSpec("信息公开", "xxgk", Disclosure, DISCLOSURE_PAGES),
+        INTERACTION,
     ),
 )
 

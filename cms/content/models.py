@@ -162,6 +162,8 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         "disclosure.AnnualReportPage",
         "disclosure.DisclosureInfoPage",
         "disclosure.CataloguePage",
+        "letters.MailboxPage",
+        "applications.ApplicationPage",
         "consultations.ConsultationPage",
     ]
 

@@ -192,13 +192,10 @@ class DisclosureInfoKind(models.TextChoices):
     GUIDE = "guide", "政府信息公开指南"
     RULES = "rules", "政府信息公开制度"
     STATUTORY = "statutory", "法定主动公开内容"
-    # Not built by provisioning: an editor adds it when the site receives requests online;
-    # the 政府信息公开 landing page then links it like the other standing pages.
-    APPLICATION = "application", "依申请公开"
 
 
 class DisclosureInfoPage(PublishGuardMixin, ServingMixin, Page):
-    """政府信息公开指南 / 制度 / 法定主动公开内容 (/ 依申请公开): one standing page each per site,
+    """政府信息公开指南 / 制度 / 法定主动公开内容: one standing page each per site,
     provisioned with a starting text built from the site's facts (``standing_pages``)."""
 
     kind = models.CharField("类型", max_length=20, choices=DisclosureInfoKind.choices)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "search",
     "cms.workflow",
+    "cms.letters",
+    "cms.applications",
     "cms.consultations",
     "demo",
     "wagtail.contrib.forms",
@@ -125,6 +127,8 @@ MIGRATION_MODULES = {
     "content": "migrations.content",
     "disclosure": "migrations.disclosure",
     "sites": "migrations.sites",
+    "letters": "migrations.letters",
+    "applications": "migrations.applications",
     "accounts": "migrations.accounts",
     "search": "migrations.search",
     "workflow": "migrations.workflow",
@@ -279,6 +283,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUBLIC_FORM_CHALLENGE_REQUIRED = os.environ.get("PUBLIC_FORM_CHALLENGE_REQUIRED", "true").lower() != "false"
 PUBLIC_FORM_CHALLENGE_SECONDS = int(os.environ.get("PUBLIC_FORM_CHALLENGE_SECONDS", "1200"))
 PUBLIC_FORM_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_FORM_CHALLENGE_MAX_NUMBER", "100000"))
+# The longest text a public form's field takes when it names no max_length of its own.
+PUBLIC_FORM_TEXT_MAX_LENGTH = int(os.environ.get("PUBLIC_FORM_TEXT_MAX_LENGTH", "20000"))
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: the admin and public pages never fall back to a browser's English.
@@ -369,3 +375,18 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
 # at 10,000 by default: counting every match of a very common word reads them all
 # (docs/search.md).
 SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+
+# 互动交流 letters (cms/letters, docs/interaction.md).
+LETTER_WARNING_WORKING_DAYS = int(os.environ.get("LETTER_WARNING_WORKING_DAYS", "1"))
+# The national inspection fails a site with a public message unanswered for more than 3 months
+# (国办秘函〔2019〕19号); the info center's dashboard shows open letters older than this in red.
+LETTER_VETO_GUARD_DAYS = int(os.environ.get("LETTER_VETO_GUARD_DAYS", "60"))
+LETTER_MAX_EXTENSION_WORKING_DAYS = int(os.environ.get("LETTER_MAX_EXTENSION_WORKING_DAYS", "15"))
+# Personal data of closed letters is erased this many days after the reply (manage.py purge_letter_personal_data).
+LETTER_RETENTION_DAYS = int(os.environ.get("LETTER_RETENTION_DAYS", str(3 * 365)))
+
+# 依申请公开 (cms/applications, docs/applications.md).
+APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKING_DAYS", "3"))
+# Personal data of concluded applications is erased this many days after the conclusion
+# (manage.py purge_application_personal_data); the case and its figures stay.
+APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", str(3 * 365)))

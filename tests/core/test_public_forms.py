@@ -271,3 +271,48 @@ class TestClientAddress:
 
     def test_it_is_the_address_the_login_lockout_uses(self, settings):
         assert settings.AXES_CLIENT_IP_CALLABLE == "core.http.client_ip_address"
+
+
+@pytest.mark.urls("tests.core.public_form_urls")
+class TestSizeGuard:
+    """A public form never answers 500 to huge input: Chinese refusals, the input kept where it fits."""
+
+    def test_a_field_without_its_own_limit_is_bounded_and_refused_in_chinese(self, client):
+        response = client.post(
+            "/test-public-form/", {"title": "道路破损", "body": "长" * 20001, "altcha": fresh_payload(client)}
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "不超过 20000 字符" in html  # Django's zh-hans message
+        assert 'value="道路破损"' in html  # the citizen's other input stays
+
+    def test_a_text_at_the_limit_is_accepted(self, client):
+        response = client.post(
+            "/test-public-form/", {"title": "道路破损", "body": "长" * 20000, "altcha": fresh_payload(client)}
+        )
+        assert response.status_code == 200
+        assert response.content.decode() == "已收到：道路破损"
+
+    def test_a_body_over_the_upload_limit_gets_the_chinese_413_page(self, client, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+        response = client.post("/test-public-form/", {"title": "x", "body": "长" * 200_000})
+        assert response.status_code == 413
+        assert "提交的内容过大" in response.content.decode()
+
+    def test_too_many_fields_get_the_chinese_400_page(self, client):
+        response = client.post("/test-public-form/", {f"f{n}": "1" for n in range(1001)})
+        assert response.status_code == 400
+        assert "请求无效" in response.content.decode()
+
+    def test_a_nul_byte_is_refused_in_chinese(self, client):
+        response = client.post("/test-public-form/", {"title": "a\x00b", "body": "x", "altcha": fresh_payload(client)})
+        assert response.status_code == 400
+        assert "内容含有无法保存的控制字符，请删除后重试。" in response.content.decode()
+
+    def test_past_the_rate_limit_the_form_says_so_in_chinese_and_keeps_the_input(self, client):
+        for _ in range(20):
+            client.post("/test-public-form/", {"title": "道路破损", "body": "x"})
+        response = client.post("/test-public-form/", {"title": "道路破损", "body": "x"})
+        assert response.status_code == 429
+        html = response.content.decode()
+        assert "提交过于频繁" in html and 'value="道路破损"' in html

@@ -63,9 +63,19 @@ class TestLoadDemo:
         assert ArticlePage.objects.filter(body__contains="国发〔2018〕27号").exists()
 
     def test_is_idempotent(self, demo):
-        counts = (Site.objects.count(), ArticlePage.objects.count(), get_user_model().objects.count())
+        from cms.letters.models import Letter
+
+        def counts():
+            return (
+                Site.objects.count(),
+                ArticlePage.objects.count(),
+                get_user_model().objects.count(),
+                Letter.objects.count(),
+            )
+
+        before = counts()
         call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
-        assert (Site.objects.count(), ArticlePage.objects.count(), get_user_model().objects.count()) == counts
+        assert counts() == before
 
     def test_prints_the_admin_login_and_site_urls(self, db, capsys):
         call_command("load_demo", "--password", "Demo-pass-2026", verbosity=0)
@@ -76,3 +86,24 @@ class TestLoadDemo:
     def test_demo_accounts_can_log_in_to_their_own_site(self, demo, client):
         assert client.login(username="jyj_editor", password="Demo-pass-2026")
         assert client.get("/admin/").status_code == 200
+
+
+class TestDemoLetters:
+    def test_every_site_has_a_mailbox_with_public_replies(self, demo):
+        from cms.letters.models import Letter, LetterState
+
+        for spec in DEMO_SITES:
+            site = Site.objects.get(hostname=spec.hostname)
+            public = Letter.objects.filter(site=site, state=LetterState.REPLIED, is_public=True)
+            assert public.count() >= 2, spec.hostname
+
+    def test_letters_in_every_state_one_overdue_one_transferred_one_waiting(self, demo):
+        from cms.letters.deadlines import clock_of
+        from cms.letters.models import Letter, LetterState
+
+        assert set(Letter.objects.values_list("state", flat=True)) == set(LetterState.values)
+        assert any(clock_of(letter).is_overdue for letter in Letter.objects.exclude(state__in=["replied", "rejected"]))
+        transferred = Letter.objects.filter(events__action="transfer").exclude(site__hostname="localhost")
+        assert Letter.objects.filter(site__hostname="localhost", unit__hostname="jyj.localhost").exists()
+        assert not transferred.filter(unit=None).exists()
+        assert Letter.objects.filter(unit=None, state=LetterState.PENDING).exists()  # 待分办 at the info center

@@ -59,7 +59,11 @@ class TestProvisionSubsite:
 
     def test_builds_the_blueprint_page_tree(self, department):
         blueprint = BLUEPRINTS[SiteType.DEPARTMENT]
-        assert Page.objects.descendant_of(department.root_page).count() == blueprint.page_count()
+        # The blueprint's pages, the 领导信箱 cms.letters places in 互动交流 and the online
+        # application cms.applications places in 信息公开.
+        assert Page.objects.descendant_of(department.root_page).count() == blueprint.page_count() + 2
+        assert Page.objects.get(url_path=f"{department.root_page.url_path}hdjl/ldxx/").title == "领导信箱"
+        assert Page.objects.get(url_path=f"{department.root_page.url_path}xxgk/ysqgk/").title == "依申请公开"
         for path, spec in blueprint.walk():
             page = Page.objects.get(url_path=f"{department.root_page.url_path}{path}/").specific
             assert page.title == spec.title
