@@ -22,7 +22,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
@@ -164,6 +164,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         "disclosure.CataloguePage",
         "letters.MailboxPage",
         "applications.ApplicationPage",
+        "consultations.ConsultationPage",
     ]
 
     class Meta:
@@ -204,7 +205,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
     def sections(self) -> list[Page]:
         """The public pages below this column that are not items — its sub-columns and standing
         pages (指南, 目录 …) — in the editors' order: one query."""
-        return list(publicly_listed(Page.objects.child_of(self).not_type(ArticlePage)))
+        return list(publicly_listed(Page.objects.child_of(self).not_type(ArticlePage, *listed_elsewhere_types())))
 
     @property
     def is_landing_page(self) -> bool:
@@ -231,6 +232,12 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
             items = paginator.page(paginator.num_pages)
         context["items"] = items
         return context
+
+
+def listed_elsewhere_types() -> tuple[type[Page], ...]:
+    """Page types that are not sections of their column although they are not items either: types
+    with ``listed_by_own_include = True`` (意见征集) are listed by their app's include on the column."""
+    return tuple(model for model in get_page_models() if getattr(model, "listed_by_own_include", False))
 
 
 KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cms.workflow",
     "cms.letters",
     "cms.applications",
+    "cms.consultations",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -133,6 +134,7 @@ MIGRATION_MODULES = {
     "search": "migrations.search",
     "workflow": "migrations.workflow",
     "syndication": "migrations.syndication",
+    "consultations": "migrations.consultations",
 }
 
 DATABASES = {
@@ -339,6 +341,16 @@ if os.environ.get("FRONTEND_CACHE_URL"):
 # than this many days is reported as 伪造发稿日期 by the automatic check.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WORKFLOW_BACKDATE_TOLERANCE_DAYS = int(os.environ.get("WORKFLOW_BACKDATE_TOLERANCE_DAYS", "3"))
+
+# 意见征集 (cms/consultations, docs/consultations.md): a closed consultation without a
+# published 征集结果反馈 this many working days after its end date is flagged on the
+# dashboard; citizens' names, phones and e-mails on its comments are blanked this many
+# days after its end date (3 years: the usual keeping period of 网上留言 records).
+CONSULTATION_FEEDBACK_WORKING_DAYS = int(os.environ.get("CONSULTATION_FEEDBACK_WORKING_DAYS", "10"))
+CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", str(3 * 365)))
+# Comments one address / one phone may submit per hour.
+CONSULTATION_COMMENTS_PER_ADDRESS = int(os.environ.get("CONSULTATION_COMMENTS_PER_ADDRESS", "10"))
+CONSULTATION_COMMENTS_PER_PHONE = int(os.environ.get("CONSULTATION_COMMENTS_PER_PHONE", "5"))
 
 # Seconds a client should wait before retrying a site under maintenance (503).
 SITE_MAINTENANCE_RETRY_AFTER = int(os.environ.get("SITE_MAINTENANCE_RETRY_AFTER", "3600"))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "cms.consultations"
+    label = "consultations"
+    verbose_name = "意见征集"
