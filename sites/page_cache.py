@@ -43,6 +43,13 @@ def mark_cacheable(request: HttpRequest, reads: Iterable[str] = ()) -> None:
     setattr(request, CACHEABLE_ATTRIBUTE, frozenset(reads))
 
 
+def mark_uncacheable(request: HttpRequest) -> None:
+    """For a response that must never be stored, though its page was marked cacheable before
+    serving (``before_serve_page``): a form carrying a CSRF token, a look-up, a download."""
+    if hasattr(request, CACHEABLE_ATTRIBUTE):
+        delattr(request, CACHEABLE_ATTRIBUTE)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 

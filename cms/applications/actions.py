@@ -28,6 +28,7 @@ from core.casework import CaseAction, find_case, new_query_code, query_code_dige
 from core.forms import text_refusal
 from sites.models import SiteProfile, SiteStatus
 
+from .attachments import attachment_refusals, store_attachment
 from .clock import clock_of, correction_notice_due, today
 from .errors import ApplicationError
 from .models import (
@@ -146,6 +147,7 @@ class SubmitApplicationAction:
     page: ApplicationPage
     submission: ApplicationSubmission
     submitted_at: datetime | None = None
+    attachments: list = field(default_factory=list)  # uploaded files (an identity document's scan)
     query_code: str = field(default="", init=False)
 
     def check(self) -> None:
@@ -180,6 +182,7 @@ class SubmitApplicationAction:
             refusal = text_refusal(Application, name, value)
             if refusal:
                 problems.append(refusal)
+        problems += attachment_refusals(self.attachments)
         if problems:
             raise ApplicationError(problems)
 
@@ -211,6 +214,8 @@ class SubmitApplicationAction:
                 id_tail_digest=secondary_digest(self.query_code, id_tail(sub.id_number), PURPOSE),
                 submitted_at=self.submitted_at or timezone.now(),
             )
+            for file in self.attachments:
+                store_attachment(application, file)
             _record(application, "submit", None, before_state="", before_unit_id=None, note="")
         return application
 
