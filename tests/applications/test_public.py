@@ -383,7 +383,7 @@ class TestGuards:
 
 class TestLookUp:
     def test_shows_the_state_without_personal_data(self, client, page, host):
-        application, code = submitted(client, page, host, name="李四光")
+        _, code = submitted(client, page, host, name="李四光")
         html = text_of(look_up(client, page, host, code, ID_NUMBER[-4:]))
         assert "待确认收到" in html and "李**" in html
         for secret in ("李四光", ID_NUMBER, PHONE, EMAIL, code):
