@@ -35,6 +35,7 @@ from .models import (
     MAX_EXTENSION_WORKING_DAYS,
     ApplicantType,
     Application,
+    ApplicationAttachment,
     ApplicationEvent,
     ApplicationPage,
     ApplicationState,
@@ -569,4 +570,8 @@ def purge_expired_personal_data(now: datetime | None = None) -> int:
         ApplicationEvent.objects.bulk_create(
             [ApplicationEvent(application_id=pk, action="purge", at=now, note=PURGED_NOTE) for pk in ids],
         )
+        # The identity documents' scans are personal data too: their rows now, their files once committed.
+        attachments = list(ApplicationAttachment.objects.filter(application_id__in=ids))
+        ApplicationAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+        transaction.on_commit(lambda: [a.file.delete(save=False) for a in attachments])
     return len(ids)

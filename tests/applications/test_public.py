@@ -516,3 +516,24 @@ class TestEscaping:
                 assert raw not in main
         assert not re.search(r"<script(?! src=\"/static/)", main)
         assert not re.search(r"<(img|svg|iframe|object|embed|body)\b", main)
+
+
+class TestRetentionOfAttachments:
+    def test_the_purge_deletes_the_scans_with_the_personal_data(
+        self, page, staff, settings, django_capture_on_commit_callbacks
+    ):
+        from cms.applications.actions import SubmitApplicationAction, purge_expired_personal_data
+
+        from .conftest import submission
+
+        png = SimpleUploadedFile("scan.png", png_bytes(), content_type="image/png")
+        application = SubmitApplicationAction(page, submission(), attachments=[png]).execute()
+        stored = Path(application.attachments.get().file.path)
+        RegisterApplicationAction(application, staff["editor"]).execute()
+        Application.objects.filter(pk=application.pk).update(
+            state=ApplicationState.ANSWERED, concluded_on=date(2020, 1, 6)
+        )
+        settings.APPLICATION_RETENTION_DAYS = 30
+        with django_capture_on_commit_callbacks(execute=True):
+            assert purge_expired_personal_data() == 1
+        assert not ApplicationAttachment.objects.exists() and not stored.exists()
