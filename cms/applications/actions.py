@@ -215,9 +215,16 @@ class SubmitApplicationAction:
                 id_tail_digest=secondary_digest(self.query_code, id_tail(sub.id_number), PURPOSE),
                 submitted_at=self.submitted_at or timezone.now(),
             )
-            for file in self.attachments:
-                store_attachment(application, file)
-            _record(application, "submit", None, before_state="", before_unit_id=None, note="")
+            stored = []
+            try:
+                for file in self.attachments:
+                    stored.append(store_attachment(application, file))
+                _record(application, "submit", None, before_state="", before_unit_id=None, note="")
+            except BaseException:
+                # The rows roll back; the files written so far would stay behind, unreferenced.
+                for attachment in stored:
+                    attachment.file.delete(save=False)
+                raise
         return application
 
 
