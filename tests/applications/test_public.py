@@ -537,3 +537,28 @@ class TestRetentionOfAttachments:
         with django_capture_on_commit_callbacks(execute=True):
             assert purge_expired_personal_data() == 1
         assert not ApplicationAttachment.objects.exists() and not stored.exists()
+
+
+class TestNoPersonalDataInPublicPages:
+    def test_no_page_shows_the_applicants_data_after_submission(self, client, page, host, staff):
+        application, code = submitted(client, page, host, address=ADDRESS, postcode="242000")
+        RegisterApplicationAction(application, staff["editor"]).execute()
+        pages = [
+            client.get(path_of(page), **host),
+            client.get(path_of(page, "apply/"), **host),
+            client.get(path_of(page, "receipt/"), **host),
+            client.get(path_of(page, "query/"), **host),
+            look_up(client, page, host, code, ID_NUMBER[-4:]),
+            client.get(page.get_parent().get_url_parts()[2], **host),  # the 政府信息公开 column
+        ]
+        for response in pages:
+            html = text_of(response)
+            for secret in ("李四光", ID_NUMBER, PHONE, EMAIL, ADDRESS):
+                assert secret not in html
+
+    def test_a_receipt_waits_for_its_own_page(self, client, page, host, portal):
+        response = post_application(client, page, host)
+        other = application_page_of(portal)
+        html = text_of(client.get(path_of(other, "receipt/"), HTTP_HOST=portal.hostname))
+        assert "没有可显示的回执" in html
+        assert 'id="query-code"' in text_of(client.get(response["Location"], **host))
