@@ -28,12 +28,14 @@ from core.casework import CaseAction, find_case, new_query_code, query_code_dige
 from core.forms import text_refusal
 from sites.models import SiteProfile, SiteStatus
 
+from .attachments import attachment_refusals, store_attachment
 from .clock import clock_of, correction_notice_due, today
 from .errors import ApplicationError
 from .models import (
     MAX_EXTENSION_WORKING_DAYS,
     ApplicantType,
     Application,
+    ApplicationAttachment,
     ApplicationEvent,
     ApplicationPage,
     ApplicationState,
@@ -146,6 +148,7 @@ class SubmitApplicationAction:
     page: ApplicationPage
     submission: ApplicationSubmission
     submitted_at: datetime | None = None
+    attachments: list = field(default_factory=list)  # uploaded files (an identity document's scan)
     query_code: str = field(default="", init=False)
 
     def check(self) -> None:
@@ -180,6 +183,7 @@ class SubmitApplicationAction:
             refusal = text_refusal(Application, name, value)
             if refusal:
                 problems.append(refusal)
+        problems += attachment_refusals(self.attachments)
         if problems:
             raise ApplicationError(problems)
 
@@ -211,7 +215,16 @@ class SubmitApplicationAction:
                 id_tail_digest=secondary_digest(self.query_code, id_tail(sub.id_number), PURPOSE),
                 submitted_at=self.submitted_at or timezone.now(),
             )
-            _record(application, "submit", None, before_state="", before_unit_id=None, note="")
+            stored = []
+            try:
+                for file in self.attachments:
+                    stored.append(store_attachment(application, file))
+                _record(application, "submit", None, before_state="", before_unit_id=None, note="")
+            except BaseException:
+                # The rows roll back; the files written so far would stay behind, unreferenced.
+                for attachment in stored:
+                    attachment.file.delete(save=False)
+                raise
         return application
 
 
@@ -564,4 +577,8 @@ def purge_expired_personal_data(now: datetime | None = None) -> int:
         ApplicationEvent.objects.bulk_create(
             [ApplicationEvent(application_id=pk, action="purge", at=now, note=PURGED_NOTE) for pk in ids],
         )
+        # The identity documents' scans are personal data too: their rows now, their files once committed.
+        attachments = list(ApplicationAttachment.objects.filter(application_id__in=ids))
+        ApplicationAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+        transaction.on_commit(lambda: [a.file.delete(save=False) for a in attachments])
     return len(ids)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -25,6 +25,7 @@ from cms.content.models import INTRO_FEATURES
 from cms.content.serving import ServingMixin
 from core.personal_data import EncryptedTextField
 from core.publishing import PublishGuardMixin
+from core.storage import private_storage
 
 DESCRIPTION_MAX_LENGTH = 2000
 ANSWER_MAX_LENGTH = 10000
@@ -173,6 +174,31 @@ class ApplicationPage(RoutablePageMixin, PublishGuardMixin, ServingMixin, Page):
     class Meta:
         verbose_name = "依申请公开"
 
+    # The public routes; the views are in cms.applications.public (imported lazily: it imports the actions).
+    @path("", name="index")
+    def index_route(self, request):
+        from .public import index_view
+
+        return index_view(self, request)
+
+    @path("apply/", name="apply")
+    def apply_route(self, request):
+        from .public import apply_view
+
+        return apply_view(self, request)
+
+    @path("receipt/", name="receipt")
+    def receipt_route(self, request):
+        from .public import receipt_view
+
+        return receipt_view(self, request)
+
+    @path("query/", name="query")
+    def query_route(self, request):
+        from .public import query_view
+
+        return query_view(self, request)
+
 
 class Application(models.Model):
     number = models.CharField("受理编号", max_length=40, blank=True, editable=False)
@@ -307,3 +333,31 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.action}"
+
+
+def attachment_path(instance: ApplicationAttachment, filename: str) -> str:
+    # The stored name says nothing of the applicant: the original name is a field, not a path.
+    from uuid import uuid4
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"applications/{timezone.localdate():%Y/%m}/{uuid4().hex}.{extension}"
+
+
+class ApplicationAttachment(models.Model):
+    """A file the applicant sent with the application (an identity document's scan), in private
+    storage (``core.storage``): never reachable by URL, read through a permission-checked view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, storage=private_storage, max_length=200)
+    original_name = EncryptedTextField("原文件名")
+    content_type = models.CharField("文件类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "申请附件"
+        verbose_name_plural = "申请附件"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} 附件 {self.pk}"

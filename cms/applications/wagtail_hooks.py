@@ -10,7 +10,8 @@ def register_application_actions(actions):
         actions.register_action(f"applications.{key}", label, f"政府信息公开申请：{label}")
 
 
-# After the column tree (cms.content, order -10) and the standing pages (cms.disclosure, -5).
-@hooks.register("after_provision_site", order=-4)
+# After the column tree (cms.content, order -10), before the standing pages (cms.disclosure, -5),
+# whose 政府信息公开指南 links this page.
+@hooks.register("after_provision_site", order=-6)
 def add_site_application_page(site, profile, organisation, site_type, actor, **kwargs) -> None:
     add_application_page(site)

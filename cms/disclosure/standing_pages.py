@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html, format_html_join
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from core.cache import Scope, invalidate_after_commit
 from sites.models import SiteProfile, SiteType
@@ -69,6 +69,7 @@ class DisclosureFacts:
     is_township: bool
     catalogue_id: int | None
     guide_id: int | None
+    application_page_id: int | None = None  # the site's 依申请公开 page (cms.applications), if it has one
 
     @classmethod
     def for_site(cls, site: Site, profile: SiteProfile) -> DisclosureFacts:
@@ -87,6 +88,10 @@ class DisclosureFacts:
             is_township=profile.site_type == SiteType.TOWNSHIP,
             catalogue_id=catalogue,
             guide_id=pages.filter(kind=DisclosureInfoKind.GUIDE).values_list("pk", flat=True).first(),
+            application_page_id=Page.objects.descendant_of(site.root_page)
+            .filter(content_type__app_label="applications", content_type__model="applicationpage")
+            .values_list("pk", flat=True)
+            .first(),
         )
 
     @property
@@ -111,6 +116,15 @@ def _office(facts: DisclosureFacts) -> str:
     if facts.email:
         lines.append(("电子邮箱", facts.email))
     return format_html_join("", "<p>{}：{}</p>", lines)
+
+
+def _online_application(facts: DisclosureFacts) -> str:
+    if not facts.application_page_id:
+        return ""
+    return format_html(
+        "<p>也可以通过本网站{}在线提交申请，提交后凭查询码和证件号码后四位查询办理进度、在线补正和查看答复。</p>",
+        _page_link(facts.application_page_id, "“依申请公开”页面"),
+    )
 
 
 def guide_text(facts: DisclosureFacts) -> str:
@@ -148,6 +162,7 @@ def guide_text(facts: DisclosureFacts) -> str:
             "<h3>（二）申请方式</h3><p>申请人应当向受理机构提出申请，采用包括信件、数据电文在内的书面形式"
             "（当面提交、邮寄、传真等）；采用书面形式确有困难的，可以口头提出，由受理机构代为填写"
             "政府信息公开申请。申请应当包括下列内容（《条例》第二十九条）：</p>",
+            _online_application(facts),
             _list(
                 (
                     "申请人的姓名或者名称、身份证明、联系方式",

@@ -307,6 +307,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files that must never be served by URL (告知书 templates, applications' attachments): outside
+# MEDIA_ROOT, read only through views that check permissions (core/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.LoginForm"
@@ -398,3 +401,13 @@ APPLICATION_WARNING_WORKING_DAYS = int(os.environ.get("APPLICATION_WARNING_WORKI
 # Personal data of concluded applications is erased this many days after the conclusion
 # (manage.py purge_application_personal_data); the case and its figures stay.
 APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", str(3 * 365)))
+# The public application form (cms/applications/public.py): (how many, per seconds). An application
+# per sender address and per identity document (a keyed digest), a status look-up per address.
+APPLICATION_RATE_LIMITS = {
+    "submit_per_address": (int(os.environ.get("APPLICATION_SUBMIT_PER_ADDRESS_PER_HOUR", "5")), 3600),
+    "submit_per_id": (int(os.environ.get("APPLICATION_SUBMIT_PER_ID_PER_DAY", "5")), 24 * 3600),
+    "query_per_address": (int(os.environ.get("APPLICATION_QUERY_PER_ADDRESS_PER_10_MIN", "10")), 600),
+}
+# Attachments (an identity document's scan): at most this many files of this many bytes each.
+APPLICATION_MAX_ATTACHMENTS = 3
+APPLICATION_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
