@@ -87,6 +87,9 @@ class CaseAction:
     def allowed(self, case) -> bool:
         raise NotImplementedError
 
+    def precondition(self, case) -> None:
+        """Conditions on the case itself, not on the user's input ("extended once already")."""
+
     def validate(self, case) -> None:
         """Checks of the step's own input (reasons, texts, the target unit)."""
 
@@ -100,13 +103,27 @@ class CaseAction:
     def record(self, case, *, before_state: str, before_unit_id, note: str) -> None:
         raise NotImplementedError
 
-    def check(self, case=None) -> None:
+    def check_available(self, case=None) -> None:
+        """Whether the step may be taken at all, before any input: the actor's right, the state and the
+        case's own conditions. The admin offers only the forms whose step passes this."""
         case = case or self.case
         if not self.allowed(case):
             raise self.error(self.refusal)
         states, _ = self.transitions[self.action]
         if case.state not in states:
             raise self.error(f"{self.noun}当前为“{case.get_state_display()}”，不能{self.labels[self.action]}。")
+        self.precondition(case)
+
+    def is_available(self, case=None) -> bool:
+        try:
+            self.check_available(case)
+        except self.error:
+            return False
+        return True
+
+    def check(self, case=None) -> None:
+        case = case or self.case
+        self.check_available(case)
         try:
             self.validate(case)
         except ValueError as refusal:  # required_text and the like
