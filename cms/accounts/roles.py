@@ -55,6 +55,8 @@ LETTERS = (
     "letters.view_letter",
     *(f"letters.{a}_replydeadline" for a in ("change", "view")),
 )
+# 依申请公开 告知书 templates (cms.notices): download, upload, reset to default.
+NOTICE_TEMPLATES = ("notices.change_noticetemplate",)
 # Defined by the syndication app (cms.syndication.models.Takedown.Meta).
 SYNDICATION_CAPABILITIES = ("syndication.take_down_anywhere", "syndication.view_syndication_records")
 
@@ -71,6 +73,7 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     "workflow.emergency_publish",
     *SYNDICATION_CAPABILITIES,
     *LETTERS,
+    *NOTICE_TEMPLATES,
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

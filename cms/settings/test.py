@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Uploaded test files go to a throwaway folder, never into the work tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-private-"))
 
 # pytest-xdist workers (gw0, gw1, …) share one Redis: each gets its own database
 # (REDIS_URL's number plus the worker's), since the tests empty the cache with
