@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "core",
     "cms.content",
     "cms.disclosure",
+    "cms.notices",
     "cms.syndication",
     "sites",
     "cms.accounts",
@@ -132,6 +133,7 @@ MIGRATION_MODULES = {
     "search": "migrations.search",
     "workflow": "migrations.workflow",
     "syndication": "migrations.syndication",
+    "notices": "migrations.notices",
 }
 
 DATABASES = {
@@ -304,6 +306,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files that must never be served by URL (告知书 templates, applications' attachments): outside
+# MEDIA_ROOT, read only through views that check permissions (core/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.LoginForm"

@@ -16,6 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PUBLIC_FORM_CHALLENGE_MAX_NUMBER = 1000
 # Uploaded test files go to a throwaway folder, never into the work tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-private-"))
 
 # pytest-xdist workers (gw0, gw1, …) share one Redis: each gets its own database
 # (REDIS_URL's number plus the worker's), since the tests empty the cache with
