@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.auth import permission_denied
@@ -53,6 +54,7 @@ from .models import (
     DeliveryMeans,
     Outcome,
 )
+from .notices import notice_context, notices_of
 from .permissions import is_overseer, may_view
 from .report import COLUMN_LABELS, table3
 from .selectors import DUE_FILTERS, Today, applications_for_admin, filter_applications, unit_ids_of
@@ -218,6 +220,7 @@ def _detail_context(application, user, *, errors: list[str], posted_action: str,
         "application": application,
         "clock": clock,
         "pauses": pauses,
+        "notices": notices_of(application, pauses),
         "notice_late": notice_late,
         "history": history,
         "available": available,
@@ -239,6 +242,33 @@ def _detail_context(application, user, *, errors: list[str], posted_action: str,
         "max_extension": MAX_EXTENSION_WORKING_DAYS,
         "overseer": is_overseer(user),
     }
+
+
+def notice_download(request: HttpRequest, application_id: int, kind: str) -> HttpResponse:
+    """A 告知书 of the case as DOCX (default) or PDF (``?format=pdf``); ``?pause=n`` picks the consultation."""
+    from cms.notices.errors import NoticeError
+    from cms.notices.rendering import render_docx, render_pdf
+
+    user = request.user
+    if not may_use_applications_admin(user):
+        return permission_denied(request)
+    application = _case_of(user, application_id)
+    context = notice_context(application, kind, int_or_none(request.GET.get("pause")))
+    if context is None:
+        raise Http404("这件申请没有这种告知书。")
+    pdf = request.GET.get("format") == "pdf"
+    try:
+        content = render_pdf(kind, context) if pdf else render_docx(kind, context)
+    except NoticeError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("applications_admin:detail", application.pk)
+    content_type = (
+        "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{application.number}-{kind}.{'pdf' if pdf else 'docx'}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 # --- table 3 -------------------------------------------------------------------------------

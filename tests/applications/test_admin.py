@@ -364,3 +364,37 @@ class TestMailAndPurge:
         call_command("purge_application_personal_data", stdout=out)
         assert "已清除 1 件" in out.getvalue()
         assert fresh(case).name == "" and fresh(case).personal_data_purged_at
+
+
+class TestNotices:
+    def test_the_case_offers_the_notices_that_fit_and_they_download(self, client, department, township, staff):
+        case = registered(department, staff["editor"], today())
+        RequestCorrectionAction(case, staff["editor"], items="请写明文件的年份").execute()
+        c = as_user(client, staff["editor"])
+        offered = [n.kind for n in c.get(detail(case)).context["notices"]]
+        assert offered == ["correction"]
+        url = reverse("applications_admin:notice", args=[case.pk, "correction"])
+        docx = c.get(url)
+        assert docx.status_code == 200 and docx.content[:2] == b"PK"
+        pdf = c.get(url, {"format": "pdf"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        # A notice the case has no reason for, and another unit's case: 404.
+        assert c.get(reverse("applications_admin:notice", args=[case.pk, "extension"])).status_code == 404
+        assert as_user(client, staff["other_editor"]).get(url).status_code == 404
+
+    def test_answer_consultation_and_extension_notices(self, client, department, staff):
+        case = registered(department, staff["editor"], today())
+        ConsultThirdPartyAction(case, staff["editor"], third_party="某公司").execute()
+        from cms.applications.actions import EndConsultationAction, ExtendAnswerAction
+
+        EndConsultationAction(case, staff["editor"], opinion="同意公开").execute()
+        ExtendAnswerAction(case, staff["leader"], working_days=10, reason="需要汇总资料").execute()
+        DraftAnswerAction(
+            case, staff["editor"], outcome=Outcome.NOT_HELD, legal_basis=BASIS, answer="本机关不掌握。"
+        ).execute()
+        ApproveAnswerAction(case, staff["reviewer"]).execute()
+        c = as_user(client, staff["editor"])
+        offered = [(n.kind, n.pause) for n in c.get(detail(case)).context["notices"]]
+        assert offered == [("extension", None), ("third_party", 0), ("answer_unavailable", None)]
+        response = c.get(reverse("applications_admin:notice", args=[case.pk, "third_party"]), {"pause": "0"})
+        assert response.status_code == 200
