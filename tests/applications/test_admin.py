@@ -248,6 +248,13 @@ class TestDashboard:
         registered(department, staff["editor"], working_days_ago(25))
         assert "依申请公开" in as_user(client, staff["editor"]).get(reverse("wagtailadmin_home")).content.decode()
 
+    def test_the_overseer_sees_the_cluster_panel_and_others_none(self, client, department, staff, make_user):
+        registered(department, staff["editor"], working_days_ago(25))
+        body = as_user(client, staff["overseer"]).get(reverse("wagtailadmin_home")).content.decode()
+        assert "依申请公开（全站群）" in body and department.site_name in body
+        auditor = make_user(None, "审计管理员")
+        assert "依申请公开" not in as_user(client, auditor).get(reverse("wagtailadmin_home")).content.decode()
+
 
 class TestQueryCounts:
     def _counts(self, user, client):
