@@ -21,6 +21,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.accounts.demo import load_demo_accounts
+from cms.applications.demo import load_applications_demo
+from cms.consultations.demo import load_demo_consultations
 from cms.content.models import ArticlePage, ColumnPage
 from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
@@ -213,6 +215,9 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     load_workflow_demo(sites.values())  # review workflows and the demo word lists
     counts["pushes"] = load_syndication_demo(sites)  # push in three directions, inbox, a withdrawal
     counts["letters"] = load_letters_demo(sites)  # every state: answered and public, overdue, transferred
+    others = [site for key, site in sites.items() if key != "portal"]
+    counts["consultations"] = load_demo_consultations(sites["portal"], others)  # one open, one closed with feedback
+    counts["applications"] = load_applications_demo(sites)  # every state; one overdue, one extended, one consulting
     return counts
 
 

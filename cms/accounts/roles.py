@@ -57,6 +57,8 @@ LETTERS = (
 )
 # 依申请公开: every case of the cluster, overseen (cms.applications).
 APPLICATIONS = ("applications.oversee_applications", "applications.view_application")
+# 依申请公开 告知书 templates (cms.notices): download, upload, reset to default.
+NOTICE_TEMPLATES = ("notices.change_noticetemplate",)
 # Defined by the syndication app (cms.syndication.models.Takedown.Meta).
 SYNDICATION_CAPABILITIES = ("syndication.take_down_anywhere", "syndication.view_syndication_records")
 
@@ -74,6 +76,7 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     *SYNDICATION_CAPABILITIES,
     *LETTERS,
     *APPLICATIONS,
+    *NOTICE_TEMPLATES,
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

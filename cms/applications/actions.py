@@ -292,9 +292,11 @@ class RequestCorrectionAction(ApplicationAction):
         self.items = items
         self.working_days = working_days
 
-    def validate(self, application: Application) -> None:
+    def precondition(self, application: Application) -> None:
         if application.correction_requested_on:
             raise ApplicationError("补正告知只能一次性作出（《政府信息公开条例》第三十条），本申请已告知过补正。")
+
+    def validate(self, application: Application) -> None:
         self.items = required_text(Application, "correction_items", self.items, "需要补正的事项", minimum=4)
         if not isinstance(self.working_days, int) or not 5 <= self.working_days <= 30:
             raise ApplicationError("补正期限应为 5 至 30 个工作日。")
@@ -335,7 +337,7 @@ class LapseCorrectionAction(ApplicationAction):
 
     action = "lapse_correction"
 
-    def validate(self, application: Application) -> None:
+    def precondition(self, application: Application) -> None:
         if application.correction_deadline and self.on <= application.correction_deadline:
             raise ApplicationError(f"补正期限（{application.correction_deadline:%Y年%m月%d日}）尚未届满。")
 
@@ -397,9 +399,11 @@ class ExtendAnswerAction(ApplicationAction):
     def allowed(self, application: Application) -> bool:
         return may_extend(self.user, application)
 
-    def validate(self, application: Application) -> None:
+    def precondition(self, application: Application) -> None:
         if application.extension_days:
             raise ApplicationError("答复期限只能延长一次（《政府信息公开条例》第三十三条第二款）。")
+
+    def validate(self, application: Application) -> None:
         if not isinstance(self.working_days, int) or not 1 <= self.working_days <= MAX_EXTENSION_WORKING_DAYS:
             raise ApplicationError(f"延长的期限应为 1 至 {MAX_EXTENSION_WORKING_DAYS} 个工作日。")
         self.reason = required_text(Application, "extension_reason", self.reason, "延期理由", minimum=4)
@@ -446,7 +450,7 @@ class ApproveAnswerAction(ApplicationAction):
     def allowed(self, application: Application) -> bool:
         return may_approve(self.user, application)
 
-    def validate(self, application: Application) -> None:
+    def precondition(self, application: Application) -> None:
         if application.answer_drafted_by_id and application.answer_drafted_by_id == getattr(self.user, "pk", None):
             raise ApplicationError("答复须由本单位的审核人或领导审核，不能审核自己拟定的答复。")
 

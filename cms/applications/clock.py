@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from cms.disclosure.working_days import add_working_days, working_days_between
+from cms.disclosure.working_days import Overrides, add_working_days, load_overrides, working_days_between
 
 from .models import (
     ANSWER_WORKING_DAYS,
@@ -32,17 +32,17 @@ def today() -> date:
     return timezone.localdate()
 
 
-def paused_working_days(pauses, until: date) -> int:
+def paused_working_days(pauses, until: date, overrides: Overrides | None = None) -> int:
     """Working days inside the consultation pauses, an ongoing one counted up to ``until``."""
-    return sum(working_days_between(p.started_on, p.ended_on or until) for p in pauses)
+    return sum(working_days_between(p.started_on, p.ended_on or until, overrides) for p in pauses)
 
 
 def third_party_deadline(started_on: date) -> date:
     return add_working_days(started_on, THIRD_PARTY_WORKING_DAYS)
 
 
-def correction_notice_due(received_on: date) -> date:
-    return add_working_days(received_on, CORRECTION_NOTICE_WORKING_DAYS)
+def correction_notice_due(received_on: date, overrides: Overrides | None = None) -> date:
+    return add_working_days(received_on, CORRECTION_NOTICE_WORKING_DAYS, overrides)
 
 
 @dataclass(frozen=True)
@@ -74,25 +74,34 @@ class StatutoryClock:
         return f"剩余{self.working_days_left}个工作日"
 
 
-def clock_of(application: Application, now_day: date | None = None, pauses=None) -> StatutoryClock:
+def clock_of(
+    application: Application, now_day: date | None = None, pauses=None, overrides: Overrides | None = None
+) -> StatutoryClock:
     """The clock of ``application`` on ``now_day`` (for a concluded case, as it stood on its conclusion).
 
-    ``pauses``: the case's ``ClockPause`` rows when already loaded (lists compute many clocks)."""
+    ``pauses``: the case's ``ClockPause`` rows when already loaded (lists compute many clocks);
+    ``overrides``: the working-day overrides covering every day walked (``clocks_of`` loads one window)."""
     now_day = now_day or today()
     if application.concluded_on:
         now_day = application.concluded_on
     state = application.state
     received = application.received_on
-    notice_due = correction_notice_due(received) if received and not application.correction_requested_on else None
+    notice_due = (
+        correction_notice_due(received, overrides) if received and not application.correction_requested_on else None
+    )
     if received is None:
         return StatutoryClock(None, None, 0, False, False, None, False, False, None)
     if state == ApplicationState.CORRECTION:
         return StatutoryClock(None, None, 0, False, True, None, False, False, None)
     starts_on = application.correction_received_on or received
     pauses = list(application.pauses.all()) if pauses is None else pauses
-    paused = paused_working_days([p for p in pauses if p.started_on >= starts_on], now_day)
-    due = add_working_days(starts_on, ANSWER_WORKING_DAYS + application.extension_days + paused)
-    left = working_days_between(now_day, due) if now_day <= due else -working_days_between(due, now_day)
+    paused = paused_working_days([p for p in pauses if p.started_on >= starts_on], now_day, overrides)
+    due = add_working_days(starts_on, ANSWER_WORKING_DAYS + application.extension_days + paused, overrides)
+    left = (
+        working_days_between(now_day, due, overrides)
+        if now_day <= due
+        else -working_days_between(due, now_day, overrides)
+    )
     open_now = not application.is_concluded
     return StatutoryClock(
         starts_on=starts_on,
@@ -105,3 +114,18 @@ def clock_of(application: Application, now_day: date | None = None, pauses=None)
         is_due_soon=open_now and now_day <= due and left <= settings.APPLICATION_WARNING_WORKING_DAYS,
         correction_notice_due=notice_due if open_now else None,
     )
+
+
+def clocks_of(applications, now_day: date | None = None) -> dict[int, StatutoryClock]:
+    """The clocks of many cases (a list page, a panel) with one read of the working-day overrides.
+
+    The cases' ``pauses`` must be prefetched (``prefetch_related("pauses")``)."""
+
+    applications = list(applications)
+    now_day = now_day or today()
+    starts = [a.received_on for a in applications if a.received_on]
+    if not starts:
+        return {a.pk: clock_of(a, now_day, pauses=[], overrides={}) for a in applications}
+    # 40 working days plus paused spans never reach two years past the latest start.
+    overrides = load_overrides(min(starts), max(max(starts), now_day) + timedelta(days=730))
+    return {a.pk: clock_of(a, now_day, pauses=list(a.pauses.all()), overrides=overrides) for a in applications}

@@ -43,9 +43,7 @@ class Table3:
     @property
     def concluded(self) -> dict[str, int]:
         """（七）总计 per column."""
-        return {
-            c: sum(row[c] for row in self.outcomes.values()) + self.unclassified[c] for c in COLUMNS
-        }
+        return {c: sum(row[c] for row in self.outcomes.values()) + self.unclassified[c] for c in COLUMNS}
 
     def imbalances(self) -> list[str]:
         """The columns where 一 + 二 ≠ 三（七） + 四, in Chinese; empty when the table balances."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.public_forms import RateLimited, consume_rate_limit, rate_limit_request
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.forms import add_errors
 from core.http import client_ip_address
+from core.public_forms import RateLimited, consume_rate_limit, rate_limit_request
 
 from .actions import CommentRefused, SubmitCommentAction, closed_message, phone_rate_identity
 from .forms import CommentForm

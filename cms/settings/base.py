@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "core",
     "cms.content",
     "cms.disclosure",
+    "cms.notices",
     "cms.syndication",
     "sites",
     "cms.accounts",
@@ -135,6 +136,7 @@ MIGRATION_MODULES = {
     "workflow": "migrations.workflow",
     "syndication": "migrations.syndication",
     "consultations": "migrations.consultations",
+    "notices": "migrations.notices",
 }
 
 DATABASES = {

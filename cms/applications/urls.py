@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications_admin"
+urlpatterns = [
+    path("", views.application_index, name="index"),
+    path("<int:application_id>/", views.application_detail, name="detail"),
+    path("<int:application_id>/notice/<slug:kind>/", views.notice_download, name="notice"),
+    path("table3/", views.table3_view, name="table3"),
+]
