@@ -156,7 +156,7 @@ class TestWritingALetter:
             ({"email": "not-an-address"}, "请填写正确的电子邮箱地址，或留空。"),
             ({"wants_public": None}, "请选择是否同意公开。"),
             ({"consented": None}, "请阅读并同意个人信息处理说明。"),
-            ({"subject": "含\x00控制字符"}, "空字符"),
+            ({"subject": "含\x00控制字符"}, "无法保存的控制字符"),
         ],
     )
     def test_each_invalid_field_is_refused_in_chinese_keeping_what_was_typed(
