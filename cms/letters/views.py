@@ -8,7 +8,6 @@ Chinese on the same page with what the user typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import groupby
 
 from django import forms
 from django.contrib import messages
@@ -17,10 +16,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.auth import permission_denied
-from wagtail.models import Site
 
+from core.casework_admin import int_or_none, unit_choices
 from core.forms import query_value
-from sites.models import SiteProfile, SiteStatus, SiteType
 
 from .actions import (
     ACTION_LABELS,
@@ -49,11 +47,6 @@ def may_use_letters_admin(user) -> bool:
     return is_dispatcher(user) or bool(unit_ids(user))
 
 
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 # form key → the action it runs, built from the POST (or an empty QueryDict, to ask whether it is available)
 ACTIONS: dict[str, Callable[..., LetterAction]] = {
     "accept": lambda letter, user, data: AcceptLetterAction(letter, user, is_complex=bool(data.get("is_complex"))),
@@ -69,13 +62,13 @@ ACTIONS: dict[str, Callable[..., LetterAction]] = {
     "return_reply": lambda letter, user, data: ReturnReplyAction(letter, user, reason=data.get("reason", "")),
     # An unknown or junk unit id becomes 0: the action says "承办单位不存在".
     "transfer": lambda letter, user, data: TransferLetterAction(
-        letter, user, to_unit=_int(data.get("to_unit")) or 0, reason=data.get("reason", "")
+        letter, user, to_unit=int_or_none(data.get("to_unit")) or 0, reason=data.get("reason", "")
     ),
     "return_to_dispatcher": lambda letter, user, data: ReturnToDispatcherAction(
         letter, user, reason=data.get("reason", "")
     ),
     "extend": lambda letter, user, data: ExtendDeadlineAction(
-        letter, user, working_days=_int(data.get("working_days")), reason=data.get("reason", "")
+        letter, user, working_days=int_or_none(data.get("working_days")), reason=data.get("reason", "")
     ),
 }
 
@@ -128,26 +121,10 @@ def letter_index(request: HttpRequest) -> HttpResponse:
             "states": LetterState.choices,
             "kinds": LetterKind.choices,
             "due_filters": DUE_FILTERS.items(),
-            "units": _unit_choices() if dispatcher else [],
+            "units": unit_choices() if dispatcher else [],
             "pending_dispatch": PENDING_DISPATCH,
         },
     )
-
-
-def _open_units() -> list[Site]:
-    """The cluster's sites a letter may go to (not closed), portal first, then by type and name."""
-    order = {SiteType.PORTAL: 0, SiteType.DEPARTMENT: 1, SiteType.TOWNSHIP: 2}
-    units = []
-    for profile in SiteProfile.objects.exclude(status=SiteStatus.CLOSED).select_related("site"):
-        profile.site.unit_type = profile.site_type
-        units.append(profile.site)
-    units.sort(key=lambda s: (order.get(s.unit_type, 9), s.site_name))
-    return units
-
-
-def _unit_choices() -> list[tuple[str, list[Site]]]:
-    labels = dict(SiteType.choices)
-    return [(labels.get(key, key), list(group)) for key, group in groupby(_open_units(), key=lambda s: s.unit_type)]
 
 
 # --- one letter --------------------------------------------------------------------------
@@ -209,7 +186,7 @@ def _detail_context(letter, user, *, errors: list[str], posted_action: str, post
         "veto_guard_text": VETO_GUARD_TEXT,
         "history": history,
         "available": available,
-        "units": _unit_choices() if "transfer" in available else [],
+        "units": unit_choices() if "transfer" in available else [],
         "errors": errors,
         "posted_action": posted_action,
         "posted": posted,

@@ -324,7 +324,7 @@ class TestDashboard:
             write_letter(site, received_at=days_ago(n * 9))
         many = (count(unit_panel), count(center_panel), _count(overdue_summary))
         assert many == few
-        assert few[1] <= 4 and few[2] <= 2  # the measured figures (see docs/interaction-admin.md)
+        assert few[1] <= 4 and few[2] <= 2  # the measured figures (see docs/interaction.md)
 
 
 def _count(function) -> int:

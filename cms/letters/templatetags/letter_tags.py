@@ -26,5 +26,3 @@ def latest_public_replies(mailboxes) -> list[Letter]:
         .only("number", "subject", "kind", "replied_at", "mailbox__url_path", "mailbox__title")
         .order_by("-replied_at")[:LATEST_REPLIES]
     )
-
-

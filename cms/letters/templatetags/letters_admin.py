@@ -20,10 +20,3 @@ def highlight_findings(text: str, findings: list[dict] | None) -> SafeString:
         return mark_safe(escaped)
     pattern = re.compile("|".join(re.escape(escape(word)) for word in words))
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
-
-
-@register.simple_tag
-def posted_value(posted_action: str, action: str | tuple, posted, name: str, default: str = "") -> str:
-    """What the user typed into ``name`` of the form ``action`` that just failed (else ``default``)."""
-    actions = action.split(",") if isinstance(action, str) else action
-    return posted.get(name, default) if posted_action in actions else default
