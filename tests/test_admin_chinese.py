@@ -30,7 +30,7 @@ ALLOWED_WORDS = {
     "html", "api", "json", "xml", "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "heic", "ico",
     "totp", "qr", "https", "http", "ctrl", "cmd", "shift", "alt", "enter", "esc", "tab", "utc", "gb",
     "kb", "mb", "px", "cn", "gov", "ok", "wps", "doc", "docx", "ppt", "pptx", "txt", "zip", "rar",
-    "iso", "sha", "md", "cms", "seo", "app", "ai", "bmp", "tif", "tiff",
+    "iso", "sha", "md", "cms", "seo", "app", "ai", "bmp", "tif", "tiff", "word",
 }  # fmt: skip
 ATTRIBUTES = ("placeholder", "title", "aria-label")
 SKIPPED_TAGS = {"script", "style", "noscript"}

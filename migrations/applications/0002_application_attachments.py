@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0001_applications_and_their_clock'),
+        ('applications', '0001_initial'),
     ]
 
     operations = [

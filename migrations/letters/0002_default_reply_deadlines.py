@@ -12,6 +12,6 @@ def add_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("letters", "0001_mailboxes_and_letters")]
+    dependencies = [("letters", "0001_initial")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]

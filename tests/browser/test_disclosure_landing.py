@@ -9,7 +9,14 @@ from demo.loader import DEMO_OFFICE_HOURS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STANDING = ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开目录", "政府信息公开年报"]
+STANDING = [
+    "政府信息公开指南",
+    "政府信息公开制度",
+    "法定主动公开内容",
+    "政府信息公开目录",
+    "政府信息公开年报",
+    "依申请公开",
+]
 
 
 def url(demo: str, hostname: str, path: str = "/") -> str:
