@@ -59,7 +59,7 @@ def median_ms(call) -> tuple[int, float]:
     return queries, statistics.median(times)
 
 
-def bench_submission(mailbox: MailboxPage, host: str) -> float:
+def bench_submission(mailbox: MailboxPage, host: str) -> tuple[float, int]:
     from core.public_forms import create_challenge
 
     payloads = [solve_challenge_payload(create_challenge()) for _ in range(SUBMISSIONS)]
@@ -67,30 +67,34 @@ def bench_submission(mailbox: MailboxPage, host: str) -> float:
     url = mailbox.url_path[len(mailbox.get_site().root_page.url_path) - 1 :] + "write/"
     client.get(url, HTTP_HOST=host)  # the CSRF cookie, as the citizen's first visit sets it
     token = client.cookies["csrftoken"].value
+    run = int(time.time()) % 100  # a new set of phones each run: the rate limits' counters outlive a run
     start = time.perf_counter()
+    queries = 0
     for n, payload in enumerate(payloads):
-        response = client.post(
-            url,
-            {
-                "kind": LetterKind.CONSULT,
-                "subject": f"关于义务教育招生划片的咨询{n}",
-                "content": "我家住在水阳镇，孩子今年上小学，请问应到哪所学校报名？" * 3,
-                "name": "张三",
-                "phone": f"139{n:08d}",
-                "email": "",
-                "wants_public": "1",
-                "consented": "on",
-                "altcha": payload,
-                "website": "",
-                "csrfmiddlewaretoken": token,
-            },
-            HTTP_HOST=host,
-            REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",  # one citizen each
-        )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                url,
+                {
+                    "kind": LetterKind.CONSULT,
+                    "subject": f"关于义务教育招生划片的咨询{n}",
+                    "content": "我家住在水阳镇，孩子今年上小学，请问应到哪所学校报名？" * 3,
+                    "name": "张三",
+                    "phone": f"13{run:02d}{n:07d}",
+                    "email": "",
+                    "wants_public": "1",
+                    "consented": "on",
+                    "altcha": payload,
+                    "website": "",
+                    "csrfmiddlewaretoken": token,
+                },
+                HTTP_HOST=host,
+                REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",  # one citizen each
+            )
         assert response.status_code == 302, (response.status_code, response.content[:2000])
+        queries = len(captured)
     seconds = time.perf_counter() - start
     assert Letter.objects.count() >= SUBMISSIONS
-    return SUBMISSIONS / seconds
+    return SUBMISSIONS / seconds, queries
 
 
 def bulk_letters(mailbox: MailboxPage, units: list[Site], count: int) -> None:
@@ -104,7 +108,7 @@ def bulk_letters(mailbox: MailboxPage, units: list[Site], count: int) -> None:
         open_letter = n % 12 == 0
         rows.append(
             Letter(
-                number=f"B{n:012d}",
+                number=f"9{n:013d}",
                 mailbox=mailbox,
                 site_id=mailbox.get_site().pk if n % 2 else units[n % UNITS].pk,
                 unit=units[n % UNITS],
@@ -165,8 +169,11 @@ def run() -> int:
         for n in range(1, UNITS)
     ]
 
-    rate = harness.timed("submission", lambda: bench_submission(mailbox, dept.hostname))
-    print(f"submission      {SUBMISSIONS} letters through the full stack: {rate:.0f} letters/s (goal ≥ 50)")
+    rate, per_letter = harness.timed("submission", lambda: bench_submission(mailbox, dept.hostname))
+    print(
+        f"submission      {SUBMISSIONS} letters through the full stack: {rate:.0f} letters/s "
+        f"({per_letter} queries per letter; goal ≥ 50 letters/s)"
+    )
 
     failures = 0
     figures = {}
