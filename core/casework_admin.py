@@ -1,5 +1,5 @@
 """What the admin of every kind of citizen's case shares (letters, applications): the step forms'
-dispatch, the list of units a case may go to, and the daily reminder mails' sending.
+dispatch and the daily reminder mails' sending (the units a case may go to: ``sites.units``).
 
 A kind of case keeps its own views, templates and wording; these are the pieces that would be
 the same code twice. Step forms: a table ``key → factory(case, user, data) → CaseAction``;
@@ -12,16 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.http import QueryDict
-from wagtail.models import Site
-
-from sites.models import SiteProfile, SiteStatus, SiteType
 
 StepFactory = Callable[..., object]
 UNKNOWN_STEP = "未知的操作，请刷新页面后重试。"
@@ -48,23 +44,6 @@ def run_step(factories: dict[str, StepFactory], key: str, case, user, data) -> t
         return factory(case, user, data).execute(), []
     except ValidationError as error:  # every kind's error (LetterError, ApplicationError) is one
         return None, list(error.messages)
-
-
-def open_units() -> list[Site]:
-    """The cluster's sites a case may be transferred to (not closed), portal first, then by type and name."""
-    order = {SiteType.PORTAL: 0, SiteType.DEPARTMENT: 1, SiteType.TOWNSHIP: 2}
-    units = []
-    for profile in SiteProfile.objects.exclude(status=SiteStatus.CLOSED).select_related("site"):
-        profile.site.unit_type = profile.site_type
-        units.append(profile.site)
-    units.sort(key=lambda s: (order.get(s.unit_type, 9), s.site_name))
-    return units
-
-
-def unit_choices() -> list[tuple[str, list[Site]]]:
-    """``open_units`` grouped by site type, for an ``<optgroup>`` select."""
-    labels = dict(SiteType.choices)
-    return [(labels.get(key, key), list(group)) for key, group in groupby(open_units(), key=lambda s: s.unit_type)]
 
 
 # --- reminder mails ---------------------------------------------------------------------

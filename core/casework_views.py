@@ -1,5 +1,5 @@
 """What the public pages of every citizen's case share (a letter's mailbox, an application page):
-uncacheable responses and the receipt shown once (Post/Redirect/Get through the session).
+the receipt shown once (Post/Redirect/Get through the session).
 
 The query code is a credential: it is never in a URL, never written back into a form and
 shown exactly once, on the receipt right after the submission.
@@ -7,17 +7,7 @@ shown exactly once, on the receipt right after the submission.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
-
-from sites.page_cache import mark_uncacheable
-
-
-def no_store(response: HttpResponse, request: HttpRequest) -> HttpResponse:
-    """A response no cache keeps: a form with a CSRF token, a receipt, a look-up, a download."""
-    mark_uncacheable(request)
-    add_never_cache_headers(response)
-    return response
+from django.http import HttpRequest
 
 
 def stash_receipt(request: HttpRequest, key: str, page_id: int, receipt: dict) -> None:

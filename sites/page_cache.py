@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from core.cache import Scope, generation, token_key
 
@@ -48,6 +49,13 @@ def mark_uncacheable(request: HttpRequest) -> None:
     serving (``before_serve_page``): a form carrying a CSRF token, a look-up, a download."""
     if hasattr(request, CACHEABLE_ATTRIBUTE):
         delattr(request, CACHEABLE_ATTRIBUTE)
+
+
+def no_store(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """``response`` kept by no cache, ours (``mark_uncacheable``) or any other (``Cache-Control: no-store``)."""
+    mark_uncacheable(request)
+    add_never_cache_headers(response)
+    return response
 
 
 def _digest(text: str) -> str:

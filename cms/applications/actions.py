@@ -26,7 +26,8 @@ from wagtail.models import Site
 from cms.disclosure.working_days import add_working_days
 from core.casework import CaseAction, find_case, new_query_code, query_code_digest, required_text, secondary_digest
 from core.forms import text_refusal
-from sites.models import SiteProfile, SiteStatus
+from sites.models import SiteProfile
+from sites.units import transfer_target
 
 from .attachments import attachment_refusals, store_attachment
 from .clock import clock_of, correction_notice_due, today
@@ -498,16 +499,6 @@ class DeliverAction(ApplicationAction):
         return f"{DeliveryMeans(self.means).label}，{self.delivered_on:%Y年%m月%d日}"
 
 
-def open_unit(site_id: int) -> Site:
-    site = Site.objects.filter(pk=site_id).first()
-    status = SiteProfile.objects.filter(site_id=site_id).values_list("status", flat=True).first()
-    if site is None or status is None:
-        raise ApplicationError("承办机关不存在。")
-    if status == SiteStatus.CLOSED:
-        raise ApplicationError(f"“{site.site_name}”已关停，不能转办给它。")
-    return site
-
-
 class TransferApplicationAction(ApplicationAction):
     """转办 to the organisation of the cluster that holds the information; the received day, the clock
     and the history stay (the applicant applied once)."""
@@ -526,7 +517,7 @@ class TransferApplicationAction(ApplicationAction):
         self.reason = required_text(Application, "extension_reason", self.reason, "转办说明")
         if self.to_unit_id == application.unit_id:
             raise ApplicationError("申请已在该机关办理，请选择其他机关。")
-        self.to_unit = open_unit(self.to_unit_id)
+        self.to_unit = transfer_target(self.to_unit_id, noun="机关")
 
     def apply(self, application: Application) -> str:
         application.unit = self.to_unit

@@ -5,7 +5,7 @@ Each view is a route of ``ApplicationPage`` and stays thin: the application is s
 ``find_application``, corrected by ``ReceiveCorrectionAction(by_applicant=True)``. Never on
 these pages: the identity document's number, a phone, an address or an e-mail; the name
 only masked; the query code only once, on the receipt. The page itself may be cached;
-the form, the receipt and the look-up never are (``core.casework_views.no_store``).
+the form, the receipt and the look-up never are (``sites.page_cache.no_store``).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from cms.disclosure.standing_pages import DisclosureFacts
-from core.casework_views import no_store, stash_receipt, take_receipt
+from core.casework_views import stash_receipt, take_receipt
 from core.personal_data import blind_index, mask_name
 from core.public_forms import PublicForm, RateLimited, consume_rate_limit, rate_limit_request
 from sites.models import SiteProfile
+from sites.page_cache import no_store
 
 from .actions import ApplicationSubmission, ReceiveCorrectionAction, SubmitApplicationAction, find_application, id_tail
 from .attachments import attachment_refusals, max_size_label

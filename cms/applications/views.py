@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.auth import permission_denied
 
-from core.casework_admin import available_steps, int_or_none, run_step, unit_choices
+from core.casework_admin import available_steps, int_or_none, run_step
 from core.exports import xlsx_response
 from core.forms import query_value
 from sites.models import SiteProfile
+from sites.units import unit_choices
 
 from .actions import (
     ACTION_LABELS,

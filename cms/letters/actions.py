@@ -28,7 +28,7 @@ from wagtail.models import Site
 from core.cache import Scope, invalidate_after_commit
 from core.casework import CaseAction, find_case, new_query_code, query_code_digest, required_text, secondary_digest
 from core.forms import text_refusal
-from sites.models import SiteProfile, SiteStatus
+from sites.units import transfer_target
 
 from .deadlines import due_date_for, extended_due_date
 from .errors import LetterError
@@ -337,17 +337,6 @@ class ReturnReplyAction(LetterAction):
         return self.reason
 
 
-def open_unit(site_id: int) -> Site:
-    """The site a letter may be handed to: one of the cluster's sites that is not closed."""
-    site = Site.objects.filter(pk=site_id).first()
-    if site is None:
-        raise LetterError("承办单位不存在。")
-    status = SiteProfile.objects.filter(site=site).values_list("status", flat=True).first()
-    if status is None or status == SiteStatus.CLOSED:
-        raise LetterError(f"“{site.site_name}”已关停，不能转办给它。")
-    return site
-
-
 class TransferLetterAction(LetterAction):
     """转办 to another unit (the dispatcher's 分办 is the same step from the 待分办 queue): the letter
     starts 待受理 there, with its history, received date and due date unchanged."""
@@ -366,7 +355,7 @@ class TransferLetterAction(LetterAction):
         self.reason = required_text(Letter, "extension_reason", self.reason, "转办说明")
         if self.to_unit_id == letter.unit_id:
             raise LetterError("来信已在该单位办理，请选择其他承办单位。")
-        self.to_unit = open_unit(self.to_unit_id)
+        self.to_unit = transfer_target(self.to_unit_id, noun="单位")
 
     def apply(self, letter: Letter) -> str:
         letter.unit = self.to_unit

@@ -19,13 +19,13 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 
+from core.casework_views import stash_receipt, take_receipt
 from core.exports import xlsx_response
 from core.forms import query_value
 from core.personal_data import blind_index, mask_name
 from core.public_forms import PublicForm, RateLimited, consume_rate_limit, rate_limit_request
-from sites.page_cache import mark_cacheable, mark_uncacheable
+from sites.page_cache import mark_cacheable, no_store
 
 from .actions import LetterSubmission, SubmitLetterAction, find_letter
 from .errors import LetterError
@@ -37,7 +37,6 @@ PAGE_SIZE = 15
 # costs the database more than anyone reads; the statistics count the rest).
 MAX_PAGES = 200
 RECEIPT_SESSION_KEY = "letters_receipt"
-RECEIPT_SHOWN_SESSION_KEY = "letters_receipt_shown"
 NOT_FOUND = "未找到与查询码和手机号后四位相符的来信，请核对后重试。"
 # What the citizen sees of the handling: the unit's internal review is still 办理中 to them.
 PUBLIC_STATE_LABELS: dict[str, str] = {
@@ -55,12 +54,6 @@ def rate_limits(name: str) -> tuple[int, int]:
     """(how many, per how many seconds) of ``settings.LETTER_RATE_LIMITS[name]``."""
     limit, window = settings.LETTER_RATE_LIMITS[name]
     return int(limit), int(window)
-
-
-def _no_store(response: HttpResponse, request: HttpRequest) -> HttpResponse:
-    mark_uncacheable(request)
-    add_never_cache_headers(response)
-    return response
 
 
 def consent_text() -> str:
@@ -191,14 +184,9 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                request.session[RECEIPT_SESSION_KEY] = {
-                    "mailbox": mailbox.pk,
-                    "number": letter.number,
-                    "code": action.query_code,
-                    "due_date": letter.due_date.isoformat(),
-                }
-                request.session.pop(RECEIPT_SHOWN_SESSION_KEY, None)
-                return _no_store(HttpResponseRedirect(mailbox.url + mailbox.reverse_subpage("receipt")), request)
+                receipt = {"number": letter.number, "code": action.query_code, "due_date": letter.due_date.isoformat()}
+                stash_receipt(request, RECEIPT_SESSION_KEY, mailbox.pk, receipt)
+                return no_store(HttpResponseRedirect(mailbox.url + mailbox.reverse_subpage("receipt")), request)
         else:
             status = 400
     else:
@@ -211,7 +199,7 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
     response.status_code = status
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
-    return _no_store(response, request)
+    return no_store(response, request)
 
 
 # --- 回执 ------------------------------------------------------------------------------
@@ -220,23 +208,19 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
 def receipt_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
     """Post/Redirect/Get: the number and the query code once, from the session; a refresh
     says it was shown (the code is never in a URL or shown twice)."""
-    receipt = request.session.get(RECEIPT_SESSION_KEY)
-    if receipt and receipt.get("mailbox") == mailbox.pk:
-        del request.session[RECEIPT_SESSION_KEY]
-        request.session[RECEIPT_SHOWN_SESSION_KEY] = receipt["number"]
+    receipt, shown_number = take_receipt(request, RECEIPT_SESSION_KEY, mailbox.pk)
+    if receipt is not None:
         receipt["due_date"] = date.fromisoformat(receipt["due_date"])
-    else:
-        receipt = None  # none, or another mailbox's (left for that mailbox's receipt page)
     response = mailbox.render(
         request,
         template="letters/receipt.html",
         context_overrides={
             "receipt": receipt,
-            "shown_number": request.session.get(RECEIPT_SHOWN_SESSION_KEY) if receipt is None else None,
+            "shown_number": shown_number,
             "section_title": "来信回执",
         },
     )
-    return _no_store(response, request)
+    return no_store(response, request)
 
 
 # --- 办理查询 --------------------------------------------------------------------------
@@ -291,7 +275,7 @@ def query_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
             response = _render_query(mailbox, request, LookupForm(), limited_message=limited.message)
             response.status_code = 429
             response["Retry-After"] = str(limited.retry_after)
-            return _no_store(response, request)
+            return no_store(response, request)
         if form.is_valid():
             letter = find_letter(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
             if letter is None:
@@ -305,7 +289,7 @@ def query_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
         form = LookupForm()
     response = _render_query(mailbox, request, form, found=found, not_found=not_found)
     response.status_code = status
-    return _no_store(response, request)
+    return no_store(response, request)
 
 
 def _render_query(mailbox, request, form, **context) -> TemplateResponse:
@@ -424,4 +408,4 @@ def stats_xlsx_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
     year = _chosen_year(request)
     statistics = monthly_statistics(mailbox.get_site(), year)
     response = xlsx_response(f"letters-{year}.xlsx", f"{year}年来信统计", STATS_HEADERS, stats_rows(statistics))
-    return _no_store(response, request)
+    return no_store(response, request)

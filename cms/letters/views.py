@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.auth import permission_denied
 
-from core.casework_admin import int_or_none, unit_choices
+from core.casework_admin import int_or_none
 from core.forms import query_value
+from sites.units import unit_choices
 
 from .actions import (
     ACTION_LABELS,

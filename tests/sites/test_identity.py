@@ -114,3 +114,14 @@ def test_the_cluster_imports_no_editorial_app():
         if name == "cms" or name.startswith(("cms.", "search", "demo"))
     }
     assert not offenders
+
+
+def test_the_kernel_imports_no_app_of_the_project():
+    """core imports only Django, Wagtail and libraries: the cluster and the editorial apps build on it."""
+    offenders = {
+        f"{path.relative_to(settings.BASE_DIR)}: {name}"
+        for path in (settings.BASE_DIR / "core").rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in ("sites", "cms", "search", "demo", "themes")
+    }
+    assert not offenders
