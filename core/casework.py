@@ -12,8 +12,11 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
 
 from .forms import text_refusal
 from .personal_data import blind_index
@@ -68,6 +71,69 @@ def required_text(model: type[models.Model], field_name: str, value: str, label:
     return value
 
 
+class CaseEvent(models.Model):
+    """One step of a case's history: who did what, when, from which state and unit to which.
+
+    A kind of case subclasses it with the foreign key to its case, named by ``case_field``."""
+
+    case_field: ClassVar[str]
+
+    action = models.CharField("操作", max_length=30)
+    at = models.DateTimeField("时间", default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    from_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
+    to_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.case_field)} {self.action}"
+
+
+def actor(user):
+    """The user to record, or None for an anonymous citizen (a submission, an online correction)."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def record_step(
+    case,
+    event_model: type[CaseEvent],
+    action: str,
+    user,
+    *,
+    log_prefix: str,
+    before_state: str,
+    before_unit_id,
+    note: str = "",
+    audit_note_chars: int = 0,
+) -> None:
+    """The step's history row and its entry in Wagtail's audit log, which names the case by number
+    (never the citizen) and, when ``audit_note_chars``, the start of the note."""
+    event_model.objects.create(
+        **{event_model.case_field: case},
+        action=action,
+        user=actor(user),
+        from_state=before_state,
+        to_state=case.state,
+        from_unit_id=before_unit_id,
+        to_unit_id=case.unit_id,
+        note=note,
+    )
+    data = {"number": case.number, "state": case.state, "unit": case.unit_id}
+    if audit_note_chars:
+        data["note"] = note[:audit_note_chars]
+    log(case, f"{log_prefix}.{action}", user=actor(user), data=data)
+
+
 class CaseAction:
     """One step of a case. Subclasses set the class attributes and override ``allowed``,
     ``validate`` and ``apply``; ``record`` writes the history (and the audit log)."""
@@ -100,8 +166,22 @@ class CaseAction:
     def before_save(self, case) -> None:
         """After the step changed the case and its state: derived fields (a due date) follow."""
 
+    event_model: ClassVar[type[CaseEvent]]
+    log_prefix: ClassVar[str]
+    audit_note_chars: ClassVar[int] = 0
+
     def record(self, case, *, before_state: str, before_unit_id, note: str) -> None:
-        raise NotImplementedError
+        record_step(
+            case,
+            self.event_model,
+            self.action,
+            self.user,
+            log_prefix=self.log_prefix,
+            before_state=before_state,
+            before_unit_id=before_unit_id,
+            note=note,
+            audit_note_chars=self.audit_note_chars,
+        )
 
     def check_available(self, case=None) -> None:
         """Whether the step may be taken at all, before any input: the actor's right, the state and

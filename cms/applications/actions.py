@@ -20,11 +20,19 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 from wagtail.models import Site
 
 from cms.disclosure.working_days import add_working_days
-from core.casework import CaseAction, find_case, new_query_code, query_code_digest, required_text, secondary_digest
+from core.casework import (
+    CaseAction,
+    actor,
+    find_case,
+    new_query_code,
+    query_code_digest,
+    record_step,
+    required_text,
+    secondary_digest,
+)
 from core.forms import text_refusal
 from sites.models import SiteProfile
 from sites.units import transfer_target
@@ -49,6 +57,7 @@ from .models import (
 from .permissions import may_approve, may_extend, may_handle, may_transfer
 
 S = ApplicationState
+LOG_PREFIX = "applications"
 PURPOSE = "application"
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "register": (frozenset({S.SUBMITTED}), S.REGISTERED),
@@ -94,29 +103,6 @@ def id_tail(id_number: str) -> str:
 def find_application(code: str, tail: str) -> Application | None:
     """The case with this query code *and* identity document ending, else None (the same None for both)."""
     return find_case(Application, code, tail, PURPOSE, digest_field="id_tail_digest")
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
-
-
-def _record(application: Application, action: str, user, *, before_state: str, before_unit_id, note: str) -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        action=action,
-        user=_actor(user),
-        from_state=before_state,
-        to_state=application.state,
-        from_unit_id=before_unit_id,
-        to_unit_id=application.unit_id,
-        note=note,
-    )
-    log(
-        application,
-        f"applications.{action}",
-        user=_actor(user),
-        data={"number": application.number, "state": application.state, "unit": application.unit_id},
-    )
 
 
 # --- the applicant ------------------------------------------------------------------------
@@ -220,7 +206,15 @@ class SubmitApplicationAction:
             try:
                 for file in self.attachments:
                     stored.append(store_attachment(application, file))
-                _record(application, "submit", None, before_state="", before_unit_id=None, note="")
+                record_step(
+                    application,
+                    ApplicationEvent,
+                    "submit",
+                    None,
+                    log_prefix=LOG_PREFIX,
+                    before_state="",
+                    before_unit_id=None,
+                )
             except BaseException:
                 # The rows roll back; the files written so far would stay behind, unreferenced.
                 for attachment in stored:
@@ -239,6 +233,8 @@ class ApplicationAction(CaseAction):
     labels = ACTION_LABELS
     refusal = "您无权办理这件政府信息公开申请。"
     noun = "申请"
+    event_model = ApplicationEvent
+    log_prefix = LOG_PREFIX
 
     def __init__(self, application: Application, user, *, on: date | None = None) -> None:
         super().__init__(application, user)
@@ -253,11 +249,6 @@ class ApplicationAction(CaseAction):
             application.due_date = clock_of(application, self.on).due_date
         elif application.state in (S.CORRECTION, S.THIRD_PARTY):
             application.due_date = None
-
-    def record(self, application: Application, *, before_state: str, before_unit_id, note: str) -> None:
-        _record(
-            application, self.action, self.user, before_state=before_state, before_unit_id=before_unit_id, note=note
-        )
 
 
 class RegisterApplicationAction(ApplicationAction):
@@ -279,7 +270,7 @@ class RegisterApplicationAction(ApplicationAction):
         profile = SiteProfile.objects.select_related("organisation").get(site_id=application.unit_id)
         application.number = f"{profile.organisation.display_name}依申〔{year}〕{serial}号"
         application.received_on = self.on
-        application.registered_by = _actor(self.user)
+        application.registered_by = actor(self.user)
         return f"收到申请日期：{self.on:%Y年%m月%d日}"
 
 
@@ -412,7 +403,7 @@ class ExtendAnswerAction(ApplicationAction):
     def apply(self, application: Application) -> str:
         application.extension_days = self.working_days
         application.extension_reason = self.reason
-        application.extension_approved_by = _actor(self.user)
+        application.extension_approved_by = actor(self.user)
         return f"延长{self.working_days}个工作日：{self.reason}"
 
 
@@ -439,7 +430,7 @@ class DraftAnswerAction(ApplicationAction):
         application.outcome = self.outcome
         application.legal_basis = self.legal_basis
         application.answer = self.answer
-        application.answer_drafted_by = _actor(self.user)
+        application.answer_drafted_by = actor(self.user)
         return Outcome(self.outcome).label
 
 

@@ -23,6 +23,7 @@ from wagtail.models import Page
 
 from cms.content.models import INTRO_FEATURES
 from cms.content.serving import ServingMixin
+from core.casework import CaseEvent
 from core.personal_data import EncryptedTextField
 from core.publishing import PublishGuardMixin
 from core.storage import private_storage
@@ -311,28 +312,11 @@ class ClockPause(models.Model):
         return f"{self.application} 征求{self.third_party}意见"
 
 
-class ApplicationEvent(models.Model):
-    """One step of a case: who did what, when, from which state to which."""
+class ApplicationEvent(CaseEvent):
+    """One step of a case's history."""
 
+    case_field = "application"
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=30)
-    at = models.DateTimeField("时间", default=timezone.now)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    from_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
-    to_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField("说明", blank=True)
-
-    class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.action}"
 
 
 def attachment_path(instance: ApplicationAttachment, filename: str) -> str:

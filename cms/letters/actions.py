@@ -22,11 +22,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 from wagtail.models import Site
 
 from core.cache import Scope, invalidate_after_commit
-from core.casework import CaseAction, find_case, new_query_code, query_code_digest, required_text, secondary_digest
+from core.casework import (
+    CaseAction,
+    find_case,
+    new_query_code,
+    query_code_digest,
+    record_step,
+    required_text,
+    secondary_digest,
+)
 from core.forms import text_refusal
 from sites.units import transfer_target
 
@@ -69,6 +76,7 @@ ACTION_LABELS: dict[str, str] = {
     "purge": "清除个人信息",
 }
 
+LOG_PREFIX = "letters"
 PURPOSE = "letter"  # separates the letters' digests from every other kind of case
 
 
@@ -81,25 +89,6 @@ def find_letter(code: str, tail: str) -> Letter | None:
     """The letter with this query code *and* phone ending, else None — the same None for a wrong
     code and a wrong ending, so a look-up never tells which was wrong."""
     return find_case(Letter, code, tail, PURPOSE, digest_field="phone_tail_digest")
-
-
-def _record(letter: Letter, action: str, user, *, before_state: str, before_unit_id, note: str = "") -> None:
-    LetterEvent.objects.create(
-        letter=letter,
-        action=action,
-        user=user if user and user.is_authenticated else None,
-        from_state=before_state,
-        to_state=letter.state,
-        from_unit_id=before_unit_id,
-        to_unit_id=letter.unit_id,
-        note=note,
-    )
-    log(
-        letter,
-        f"letters.{action}",
-        user=user if user and user.is_authenticated else None,
-        data={"number": letter.number, "state": letter.state, "unit": letter.unit_id, "note": note[:200]},
-    )
 
 
 # --- the citizen's letter --------------------------------------------------------------
@@ -188,7 +177,9 @@ class SubmitLetterAction:
             )
             letter.number = f"{timezone.localdate(received_at):%Y%m%d}{letter.pk:06d}"
             letter.save(update_fields=["number"])
-            _record(letter, "submit", None, before_state="", before_unit_id=None)
+            record_step(
+                letter, LetterEvent, "submit", None, log_prefix=LOG_PREFIX, before_state="", before_unit_id=None
+            )
         return letter
 
 
@@ -204,12 +195,12 @@ class LetterAction(CaseAction):
     labels = ACTION_LABELS
     refusal = "您无权办理这封来信。"
     noun = "来信"
+    event_model = LetterEvent
+    log_prefix = LOG_PREFIX
+    audit_note_chars = 200
 
     def allowed(self, letter: Letter) -> bool:
         return may_handle(self.user, letter)
-
-    def record(self, letter: Letter, *, before_state: str, before_unit_id, note: str) -> None:
-        _record(letter, self.action, self.user, before_state=before_state, before_unit_id=before_unit_id, note=note)
 
 
 class AcceptLetterAction(LetterAction):

@@ -25,6 +25,7 @@ from wagtail.models import Page
 
 from cms.content.models import INTRO_FEATURES
 from cms.content.serving import ServingMixin
+from core.casework import CaseEvent
 from core.personal_data import EncryptedTextField
 from core.publishing import PublishGuardMixin
 
@@ -284,25 +285,8 @@ class Letter(models.Model):
         return self.state in CLOSED_STATES
 
 
-class LetterEvent(models.Model):
-    """One step of a letter's history: who did what, when, from which state and unit to which."""
+class LetterEvent(CaseEvent):
+    """One step of a letter's history."""
 
+    case_field = "letter"
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=30)
-    at = models.DateTimeField("时间", default=timezone.now)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    from_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
-    to_unit = models.ForeignKey("wagtailcore.Site", null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField("说明", blank=True)
-
-    class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.letter} {self.action}"
