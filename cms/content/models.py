@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -220,7 +221,8 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subcolumns"] = self.sections
+        # 互动交流 lists its mailboxes and consultations through their apps' includes instead.
+        context["subcolumns"] = self.sections if self.column_type != ColumnType.INTERACTION else []
         if self.is_landing_page:
             return context
         paginator = Paginator(self.items().only(*LIST_FIELDS), self.page_size)
@@ -234,6 +236,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         return context
 
 
+@cache
 def listed_elsewhere_types() -> tuple[type[Page], ...]:
     """Page types that are not sections of their column although they are not items either: types
     with ``listed_by_own_include = True`` (意见征集) are listed by their app's include on the column."""
