@@ -37,7 +37,7 @@ from core.forms import text_refusal
 from sites.models import SiteProfile
 from sites.units import transfer_target
 
-from .attachments import attachment_refusals, store_attachment
+from .attachments import attachment_refusals, store_attachment, type_label
 from .clock import clock_of, correction_notice_due, today
 from .errors import ApplicationError
 from .models import (
@@ -54,7 +54,7 @@ from .models import (
     IdDocumentType,
     Outcome,
 )
-from .permissions import may_approve, may_extend, may_handle, may_transfer
+from .permissions import may_approve, may_extend, may_handle, may_transfer, may_view
 
 S = ApplicationState
 LOG_PREFIX = "applications"
@@ -90,6 +90,7 @@ ACTION_LABELS: dict[str, str] = {
     "transfer": "转办",
     "withdraw": "撤回申请",
     "purge": "清除个人信息",
+    "read_attachment": "查阅附件",
 }
 # Outcomes an answer may carry: the 其他处理 rows that end a case without an answer have their own steps.
 ANSWER_OUTCOMES = tuple(o for o in Outcome.values if o not in (Outcome.NO_CORRECTION, Outcome.OTHER))
@@ -531,6 +532,30 @@ class WithdrawApplicationAction(ApplicationAction):
         application.outcome = Outcome.OTHER
         application.concluded_on = self.on
         return self.note
+
+
+# --- reading the applicant's files -------------------------------------------------------------
+
+
+def record_attachment_read(attachment: ApplicationAttachment, user) -> None:
+    """查阅附件: reading an applicant's identity document is an act on their personal data, so it is
+    a row of the case's history and an entry of the audit log. The note names the file by its
+    place and type, never by the applicant's file name (the history outlives the purge)."""
+    application = attachment.application
+    if not may_view(user, application):
+        raise ApplicationError("您无权查阅这件申请的附件。")
+    ordinal = list(application.attachments.values_list("pk", flat=True)).index(attachment.pk) + 1
+    with transaction.atomic():
+        record_step(
+            application,
+            ApplicationEvent,
+            "read_attachment",
+            user,
+            log_prefix=LOG_PREFIX,
+            before_state=application.state,
+            before_unit_id=application.unit_id,
+            note=f"附件{ordinal}（{type_label(attachment.content_type)}）",
+        )
 
 
 # --- retention --------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from PIL import Image, UnidentifiedImageError
 
 from .models import ApplicationAttachment
 
-# (content type, the file's first bytes, the extension it is stored with)
-ALLOWED_TYPES: tuple[tuple[str, bytes, str], ...] = (
-    ("image/jpeg", b"\xff\xd8\xff", "jpg"),
-    ("image/png", b"\x89PNG\r\n\x1a\n", "png"),
-    ("application/pdf", b"%PDF-", "pdf"),
+# (content type, the file's first bytes, the extension it is stored with, what the admin calls it)
+ALLOWED_TYPES: tuple[tuple[str, bytes, str, str], ...] = (
+    ("image/jpeg", b"\xff\xd8\xff", "jpg", "JPG图片"),
+    ("image/png", b"\x89PNG\r\n\x1a\n", "png", "PNG图片"),
+    ("application/pdf", b"%PDF-", "pdf", "PDF文件"),
 )
+TYPE_LABELS: dict[str, str] = {kind: label for kind, _, _, label in ALLOWED_TYPES}
 TYPE_REFUSAL = "“{name}”不是JPG、PNG或PDF文件，请上传证件的照片、扫描件或PDF文件。"
 
 
@@ -33,7 +34,7 @@ def sniff(file: UploadedFile) -> tuple[str, str] | None:
     file.seek(0)
     head = file.read(16)
     file.seek(0)
-    match = next(((kind, ext) for kind, magic, ext in ALLOWED_TYPES if head.startswith(magic)), None)
+    match = next(((kind, ext) for kind, magic, ext, _ in ALLOWED_TYPES if head.startswith(magic)), None)
     if match is None:
         return None
     content_type, extension = match
@@ -74,8 +75,14 @@ def store_attachment(application, file: UploadedFile) -> ApplicationAttachment:
     return attachment
 
 
+def type_label(content_type: str) -> str:
+    return TYPE_LABELS.get(content_type, "文件")
+
+
 def attachment_response(attachment: ApplicationAttachment) -> FileResponse:
-    """The attachment as a download, for a view that has already checked the reader may see it."""
+    """The attachment as a download, for a view that has already checked the reader may see it.
+
+    Raises ``FileNotFoundError`` when the stored file is gone (the caller answers 404)."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -43,7 +43,9 @@ from .actions import (
     ReturnAnswerAction,
     TransferApplicationAction,
     WithdrawApplicationAction,
+    record_attachment_read,
 )
+from .attachments import attachment_response, type_label
 from .clock import clock_of, clocks_of, today
 from .legal_basis import DEFAULT_LEGAL_BASIS
 from .models import (
@@ -222,6 +224,7 @@ def _detail_context(application, user, *, errors: list[str], posted_action: str,
         "clock": clock,
         "pauses": pauses,
         "notices": notices_of(application, pauses),
+        "attachments": [(a, type_label(a.content_type)) for a in application.attachments.all()],
         "notice_late": notice_late,
         "history": history,
         "available": available,
@@ -269,6 +272,22 @@ def notice_download(request: HttpRequest, application_id: int, kind: str) -> Htt
     response = HttpResponse(content, content_type=content_type)
     filename = f"{application.number}-{kind}.{'pdf' if pdf else 'docx'}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def attachment_download(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
+    """An applicant's file (an identity document's scan) from private storage, for whoever may open
+    the case; another unit's case, another case's file or a purged one: the same 404."""
+    user = request.user
+    if not may_use_applications_admin(user):
+        return permission_denied(request)
+    application = _case_of(user, application_id)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    try:
+        response = attachment_response(attachment)
+    except FileNotFoundError:
+        raise Http404("附件文件已不存在。") from None
+    record_attachment_read(attachment, user)
     return response
 
 
