@@ -76,3 +76,45 @@ def test_register_correct_draft_partly_disclosed_and_approve(live_server, page):
     assert case.state == ApplicationState.ANSWERED and case.outcome == Outcome.PARTLY_DISCLOSED
     assert case.legal_basis == DEFAULT_LEGAL_BASIS[Outcome.PARTLY_DISCLOSED]
     shot(page, "06-answered")
+
+
+def test_the_handler_opens_the_case_and_downloads_the_applicants_scan(live_server, page):
+    """The 证件材料 listed on the case in Chinese, the link downloads the very bytes the applicant
+    sent (as a download, not shown inline), and the download is in the case's history."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.applications.actions import RegisterApplicationAction, SubmitApplicationAction
+    from tests.applications.conftest import application_page_of, submission
+    from tests.applications.test_attachments import png_bytes
+    from tests.test_admin_chinese import english_words
+
+    port = live_server.url.rsplit(":", 1)[1]
+    site = education_site(port)
+    editor = user(site, "editor", "jyj_ed")
+    scan = png_bytes()
+    case = SubmitApplicationAction(
+        application_page_of(site),
+        submission(),
+        attachments=[SimpleUploadedFile("身份证正面.png", scan, content_type="image/png")],
+    ).execute()
+    case = RegisterApplicationAction(case, editor).execute()
+    base = f"http://jyj.localhost:{port}"
+
+    log_in(page, base, "jyj_ed")
+    page.goto(f"{base}/admin/applications/{case.pk}/")
+    link = page.get_by_role("link", name="身份证正面.png")
+    item = page.locator(".app-attachments li").first.inner_text()
+    assert item.startswith("身份证正面.png（PNG图片，") and "字节" in item
+    page.locator("#applicant-heading").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/attachments-case.png", full_page=True)
+    shown = page.locator("main").inner_text()
+    assert english_words(shown.replace(case.number, "")) == []
+
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "身份证正面.png"
+    assert Path(download.path()).read_bytes() == scan
+
+    page.reload()
+    assert "查阅附件" in page.locator("#history-heading + table").inner_text()
