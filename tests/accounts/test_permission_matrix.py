@@ -74,6 +74,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # A unit opens its own cases (with the applicant's personal data); the info center (系统管理员
     # holds applications.oversee_applications) every case; 安全/审计管理员 none.
     "view_application_in_admin": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
+    # The applicant's 证件材料 (an identity document's scan): whoever may open the case, no one else.
+    "download_application_attachment": (OWN, OWN, OWN, OWN, ALL, NONE, NONE),
     # 登记受理 and every handling step are the unit's: the info center oversees, it does not handle.
     "register_application": (OWN, OWN, OWN, OWN, NONE, NONE, NONE),
     # The answer is approved by the unit's 审核人 or 领导 (第三十六条 answers in the agency's name).
@@ -193,7 +195,7 @@ def allowed(action: str, user, site, client) -> bool:
         return _http_allowed(client, user, reverse("workflow_allowedphrase:add"))
     if action.endswith("_letter") or action.endswith("_letter_reply") or action == "view_letter_in_admin":
         return _letter_action_allowed(action, user, site, client)
-    if action.endswith("_application") or action.endswith("_application_answer") or "application_in" in action:
+    if "application" in action:
         return _application_action_allowed(action, user, site, client)
     if action.startswith("restore_view_of_"):
         return _http_allowed(client, user, reverse("syndication:restore", args=[_takedown_of(article, site, action)]))
@@ -276,6 +278,14 @@ def _application_action_allowed(action: str, user, site, client) -> bool:
     from sites.groups import site_group
     from tests.applications.conftest import apply
 
+    if action == "download_application_attachment":
+        from tests.applications.test_attachments import case_with_files
+
+        author = get_user_model().objects.create_user(f"applications-{site.pk}-files")
+        author.groups.add(site_group(site, "editor"))
+        attachment = case_with_files(site, author).attachments.first()
+        url = reverse("applications_admin:attachment", args=[attachment.application_id, attachment.pk])
+        return _http_allowed(client, user, url)
     application, _ = apply(site)
     if action == "view_application_in_admin":
         return _http_allowed(client, user, reverse("applications_admin:detail", args=[application.pk]))
