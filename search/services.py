@@ -14,12 +14,16 @@ from cms.content.visibility import publicly_listed
 from cms.disclosure.metadata import normalise_document_number
 from core.cache import Scope, generation, invalidate_after_commit
 from sites.models import Organisation
+from sites.page_cache import retire_after_commit
 from sites.site_facts import UNLISTED_STATUSES
 
 from . import analysis
 from .backends import get_backend
 from .backends.base import Copy, Hit, SearchQuery, SearchResults
 from .documents import SearchDocument, build_documents, indexable_pages, originals_of
+
+# Carried by every cached search result page (search.views): retired whenever the index changes.
+RESULTS_TAG = "search"
 
 BATCH = 500
 EXACT_LIMIT = 50  # pages sharing one 发文字号 looked at: an item and the sites it was pushed to
@@ -64,7 +68,7 @@ def index_pages(page_ids: Iterable[int]) -> int:
     gone = page_ids - {page.pk for page in pages}
     if gone:
         backend.delete(sorted(gone))
-    invalidate_after_commit(Scope.PAGES)  # cached search result pages may list these pages
+    retire_after_commit(RESULTS_TAG)  # cached search result pages may list these pages
     return written
 
 
@@ -88,7 +92,7 @@ def remove_pages(page_ids: Iterable[int]) -> None:
     page_ids = sorted(set(page_ids))
     if page_ids:
         get_backend().delete(page_ids)
-        invalidate_after_commit(Scope.PAGES)
+        retire_after_commit(RESULTS_TAG)
 
 
 def iter_documents(progress: Callable[[int], None] | None = None) -> Iterator[SearchDocument]:
@@ -109,7 +113,7 @@ def count_indexable() -> int:
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     """Recreate the whole index from the page tree; readers keep the old one until it is done."""
     written = get_backend().rebuild(iter_documents(progress))
-    invalidate_after_commit(Scope.PAGES)
+    retire_after_commit(RESULTS_TAG)
     return written
 
 

@@ -9,7 +9,7 @@ from wagtail.models import Site
 from cms.disclosure.metadata import Genre, Validity
 from cms.disclosure.models import Topic
 from sites.models import Organisation
-from sites.page_cache import mark_cacheable
+from sites.page_cache import mark_cacheable, site_tag
 
 from . import services
 from .analysis import parse_query
@@ -49,7 +49,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context["wanted_exact"] = wanted_exact
     context["scope_urls"] = {"site": params.url(scope="site"), "all": params.url(scope="all")}
     context["sort_urls"] = {"relevance": params.url(sort=None), "date": params.url(sort="date")}
-    mark_cacheable(request, reads=QUERY_PARAMETERS)
+    chrome = (site_tag(site.root_page.path),) if site else ()
+    mark_cacheable(request, reads=QUERY_PARAMETERS, tags=(services.RESULTS_TAG, *chrome))
     return TemplateResponse(request, "search/search_page.html", context)
 
 

@@ -1,13 +1,13 @@
 """Every reaction of the cluster to a change, wired once (``SitesConfig.ready``).
 
-What a change retires:
+What a change retires (page-cache tags: ``sites.page_cache``):
 
-| change | page cache (``Scope.PAGES``) | site facts (``Scope.SITE_FACTS``) | appearance |
+| change | cached pages | site facts (``Scope.SITE_FACTS``) | appearance |
 |---|---|---|---|
-| Site, SiteProfile, Organisation saved or deleted | yes | yes | |
-| SiteAppearance, FooterLink saved or deleted | yes | | that site's |
-| a page published, unpublished or deleted | yes | | |
-| a page moved | yes | at depth ≤ 2 | |
+| Site, SiteProfile, Organisation saved or deleted | all | yes | |
+| SiteAppearance, FooterLink saved or deleted | that site's (``site:``) | | that site's |
+| a page published, unpublished or deleted | ``change_tags``: the page, the lists above it, its site for a column | | |
+| a page moved | the sites it left and joined | at depth ≤ 2 | |
 | a page at depth ≤ 2 (a site's home) saved or deleted, drafts included | | yes | |
 
 Receivers are connected per sender model (every concrete page model for the page
@@ -28,12 +28,14 @@ from core.signals import connect_for_page_models
 
 from . import appearance
 from .models import FooterLink, Organisation, SiteAppearance, SiteProfile
+from .page_cache import ALL, change_tags, page_tag, retire_after_commit, site_tag
 
 SITE_ROOT_DEPTH = 2  # Wagtail's root is depth 1; each site's home page is depth 2
 
 
 def _cluster_row_changed(sender, **kwargs) -> None:
-    invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
+    invalidate_after_commit(Scope.SITE_FACTS)
+    retire_after_commit(ALL)
 
 
 def _appearance_changed(sender, instance: SiteAppearance, **kwargs) -> None:
@@ -47,18 +49,19 @@ def _footer_link_changed(sender, instance: FooterLink, **kwargs) -> None:
 def _forget_appearance(site_id: int) -> None:
     appearance.forget(site_id)
     transaction.on_commit(lambda: appearance.forget(site_id))
-    invalidate_after_commit(Scope.PAGES)
+    root_path = Site.objects.filter(pk=site_id).values_list("root_page__path", flat=True).first()
+    retire_after_commit(site_tag(root_path) if root_path else ALL)
 
 
-def _page_published_or_unpublished(sender, **kwargs) -> None:
-    invalidate_after_commit(Scope.PAGES)
+def _page_published_or_unpublished(sender, instance: Page, **kwargs) -> None:
+    retire_after_commit(*change_tags(instance))
 
 
-def _page_moved(sender, instance: Page, **kwargs) -> None:
+def _page_moved(sender, instance: Page, parent_page_before: Page, parent_page_after: Page, **kwargs) -> None:
+    # The page and everything beneath it has a new path: both sites' pages may list or link it.
+    retire_after_commit(page_tag(instance.pk), site_tag(parent_page_before.path), site_tag(parent_page_after.path))
     if instance.depth <= SITE_ROOT_DEPTH:
-        invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
-    else:
-        invalidate_after_commit(Scope.PAGES)
+        invalidate_after_commit(Scope.SITE_FACTS)
 
 
 def _page_saved(sender, instance: Page, **kwargs) -> None:
@@ -68,9 +71,10 @@ def _page_saved(sender, instance: Page, **kwargs) -> None:
 
 def _page_deleted(sender, instance: Page, **kwargs) -> None:
     if instance.depth is not None and instance.depth <= SITE_ROOT_DEPTH:
-        invalidate_after_commit(Scope.PAGES, Scope.SITE_FACTS)
-    else:
-        invalidate_after_commit(Scope.PAGES)
+        invalidate_after_commit(Scope.SITE_FACTS)
+        retire_after_commit(ALL)  # a whole site gone: the cluster's navigation lists it
+    elif instance.path:
+        retire_after_commit(*change_tags(instance))
 
 
 def connect() -> None:

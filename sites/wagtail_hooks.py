@@ -11,7 +11,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import Organisation, SiteProfile, SiteStatus
-from .page_cache import mark_cacheable
+from .page_cache import mark_cacheable, served_page_tags
 from .views import CloseSubsiteView, MaintenanceView, OpenSubsiteView, ProvisionSubsiteView, ReopenSubsiteView
 
 
@@ -20,9 +20,10 @@ def cache_public_pages(page, request, serve_args, serve_kwargs):
     # Only anonymous readers share a cache. A restricted page shows anonymous
     # readers only its login redirect or password form, which sets the CSRF
     # cookie, and responses that set cookies are never stored. A page type lists
-    # the query parameters its response depends on in ``cache_query_parameters``.
+    # the query parameters its response depends on in ``cache_query_parameters``, and
+    # what else it shows in ``cache_tags()`` (sites.page_cache).
     if not request.user.is_authenticated:
-        mark_cacheable(request, getattr(page, "cache_query_parameters", ()))
+        mark_cacheable(request, getattr(page, "cache_query_parameters", ()), tags=served_page_tags(page))
 
 
 @hooks.register("register_log_actions")

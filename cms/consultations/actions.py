@@ -18,9 +18,10 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from cms.workflow.checks import check_words, get_matcher
-from core.cache import Scope, invalidate_after_commit
 from core.personal_data import blind_index
+from sites.page_cache import retire_after_commit
 
+from .handlers import consultation_tags
 from .models import (
     CONTENT_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -190,8 +191,8 @@ class _ModerationAction:
                 user=self.user,
                 data={"comment_id": comment.pk, "from": previous, "note": self.note},
             )
-            # The consultation's public page lists approved comments.
-            invalidate_after_commit(Scope.PAGES)
+            # The consultation's public page lists approved comments, and lists show their counts.
+            retire_after_commit(*consultation_tags(comment.consultation))
         self.comment = comment
         return comment
 

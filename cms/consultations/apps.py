@@ -5,3 +5,8 @@ class ConsultationsConfig(AppConfig):
     name = "cms.consultations"
     label = "consultations"
     verbose_name = "意见征集"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

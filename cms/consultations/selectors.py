@@ -20,6 +20,8 @@ LIST_FIELDS = ("title", "url_path", "path", "depth", "start_date", "end_date", "
 # The portal lists every open consultation of the cluster and the latest closed ones.
 PORTAL_LIST_SIZE = 20
 HOME_DEPTH = 2  # every site's home page sits right below Wagtail's root
+# Carried by the portal's cluster-wide list (sites.page_cache); retired by any consultation's change.
+CLUSTER_LIST_TAG = "consultations"
 
 
 def home_path(path: str) -> str:

@@ -4,19 +4,27 @@ The cached list of view restrictions (``cms.content.serving``, ``cms.content.vis
 is retired after commit when a restriction changes, a page moves or is deleted (its
 restrictions go with it), or an alias is saved (an alias among a page's ancestors changes
 whose restrictions apply). A restriction change also retires what lists the page:
-rendered anonymous pages (``Scope.PAGES``) and the catalogue's counts (``Scope.CATALOGUE``);
-so does a move, which may take the page under a restriction or out of one (``sites``
-retires ``PAGES`` on a move).
+every rendered anonymous page (``sites.page_cache.ALL``) and the catalogue's counts
+(``Scope.CATALOGUE``); a move, which may take the page under a restriction or out of one,
+retires the counts (``sites`` retires both sites' pages, ``cms.disclosure`` the catalogue pages).
+
+A site's menus show a top-level column only while something is listed beneath it
+(``navigation``): the publication of its first item, or the withdrawal of its last, retires
+the site's pages (``site:`` tag), which all show the menu.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import post_page_move
+from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.cache import Scope, invalidate_after_commit
 from core.signals import connect_for_page_models
+from sites.page_cache import ALL, MENU_DEPTH, retire_after_commit, site_tag
+
+from .models import ColumnPage
+from .navigation import holds_its_menu_column_alone
 
 
 def restrictions_changed(sender, **kwargs) -> None:
@@ -24,7 +32,8 @@ def restrictions_changed(sender, **kwargs) -> None:
 
 
 def restriction_saved_or_deleted(sender, **kwargs) -> None:
-    invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.PAGES, Scope.CATALOGUE)
+    invalidate_after_commit(Scope.VIEW_RESTRICTIONS, Scope.CATALOGUE)
+    retire_after_commit(ALL)  # a restricted page leaves every list, menu and catalogue
 
 
 def page_moved(sender, **kwargs) -> None:
@@ -34,6 +43,11 @@ def page_moved(sender, **kwargs) -> None:
 def page_saved(sender, instance: Page, **kwargs) -> None:
     if instance.alias_of_id:
         invalidate_after_commit(Scope.VIEW_RESTRICTIONS)
+
+
+def menu_may_change(sender, instance: Page, **kwargs) -> None:
+    if instance.depth is not None and instance.depth > MENU_DEPTH and holds_its_menu_column_alone(instance):
+        retire_after_commit(site_tag(instance.path))
 
 
 def connect() -> None:
@@ -47,3 +61,7 @@ def connect() -> None:
     post_delete.connect(restrictions_changed, sender=Page, dispatch_uid="content.page_deleted")
     connect_for_page_models(post_page_move, page_moved, "content.page_moved")
     connect_for_page_models(post_save, page_saved, "content.page_saved")
+    listed = [model for model in get_page_models() if not issubclass(model, ColumnPage)]
+    connect_for_page_models(page_published, menu_may_change, "content.menu_published", models=listed)
+    connect_for_page_models(page_unpublished, menu_may_change, "content.menu_unpublished", models=listed)
+    post_delete.connect(menu_may_change, sender=Page, dispatch_uid="content.menu_deleted")

@@ -30,6 +30,7 @@ from wagtail.utils.decorators import cached_classmethod
 from cms.disclosure.metadata import CatalogueMetadata
 from core.publishing import PublishGuardMixin
 from sites.models import SiteProfile
+from sites.page_cache import PATH_STEP, below_tag
 
 from .forms import ArticlePageForm
 from .serving import ServingMixin, route_below_home
@@ -257,6 +258,10 @@ class ArticlePage(PublishGuardMixin, ServingMixin, CatalogueMetadata, Page):
 
     # Read with the page when it is served (cms.content.serving): the metadata table shows them.
     serving_select_related = ("topic", "issuing_organisation", "index_number")
+
+    def cache_tags(self) -> tuple[str, ...]:
+        # 上一篇/下一篇 and 相关信息 list the column's other items (sites.page_cache).
+        return (below_tag(self.path[:-PATH_STEP]),)
 
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     source = models.CharField("来源", max_length=100, blank=True, help_text="信息来源单位，如“区教育局”。")

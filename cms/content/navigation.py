@@ -16,6 +16,8 @@ from django.db.models.functions import Concat
 from wagtail.models import Page, Site
 from wagtail.query import PageQuerySet
 
+from sites.page_cache import MENU_DEPTH
+
 from .models import ColumnPage
 from .visibility import publicly_listed
 
@@ -36,6 +38,14 @@ def _content_below() -> Exists:
 def with_content(columns: PageQuerySet) -> PageQuerySet:
     """Those of ``columns`` with publicly listed content beneath them: a subquery, no extra query."""
     return columns.filter(_content_below())
+
+
+def holds_its_menu_column_alone(page: Page) -> bool:
+    """Whether nothing but ``page`` is publicly listed beneath the top-level column above it (one
+    query): its publication or withdrawal then shows or hides that column in the site's menus."""
+    top_path = page.path[: MENU_DEPTH * Page.steplen]
+    others = Page.objects.filter(path__startswith=top_path, depth__gt=MENU_DEPTH).exclude(pk=page.pk)
+    return not publicly_listed(others).not_type(ColumnPage).exists()
 
 
 def menu_columns(root: Page) -> PageQuerySet:

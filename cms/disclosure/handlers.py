@@ -2,26 +2,32 @@
 
 - A catalogue item going live gets its 索引号, in the publishing save's transaction
   (and a live copy, which Wagtail makes without a publishing save, when it is announced).
-- Publishing, unpublishing or deleting a catalogue item retires the cached counts
-  (``Scope.CATALOGUE``) after commit and recounts them in the background.
+- Publishing, unpublishing, moving or deleting a catalogue item retires the cached counts
+  (``Scope.CATALOGUE``) after commit and recounts them in the background, and retires the
+  cached catalogue pages that list it (``catalogue_tags``: the portal's and its
+  organisation's, before and after the change); a moved column, every catalogue page.
 - 主题分类 show on public pages (catalogue filters, item metadata): a change retires
-  the page cache (``Scope.PAGES``).
+  every cached page (``sites.page_cache.ALL``).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import get_page_models
-from wagtail.signals import page_published, page_unpublished
+from django.db.models.signals import post_delete, post_save, pre_save
+from wagtail.models import Page, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.content.models import ArticlePage, catalogue_item_going_live
-from core.cache import Scope, invalidate, invalidate_after_commit
+from core.cache import Scope, invalidate
 from core.signals import connect_for_page_models
+from sites.page_cache import ALL, retire_after_commit
 
+from .metadata import CATALOGUE_TAG, catalogue_tag
 from .models import Topic
 from .services import allocate_at_publication
 from .tasks import warm_catalogue_facets
+
+LISTED_AS = "_catalogue_organisation_before_save"
 
 
 def allocate_index_number(sender, instance: ArticlePage, **kwargs) -> None:
@@ -38,9 +44,11 @@ def catalogue_item_published(sender, instance: ArticlePage, alias: bool = False,
 
 
 def catalogue_item_changed(sender, instance: ArticlePage, **kwargs) -> None:
-    if not instance.in_catalogue:
+    listed_before = getattr(instance, LISTED_AS, None)
+    if not instance.in_catalogue and listed_before is None:
         return
     organisations = [instance.issuing_organisation_id] if instance.issuing_organisation_id else []
+    retire_after_commit(*catalogue_tags(instance))
 
     def recount() -> None:
         # After commit: a reader in between would cache the old counts under the new token.
@@ -50,8 +58,30 @@ def catalogue_item_changed(sender, instance: ArticlePage, **kwargs) -> None:
     transaction.on_commit(recount)
 
 
+def catalogue_tags(item: ArticlePage) -> set[str]:
+    """The cached catalogues listing ``item``: the portal's, and its organisation's before and after this change."""
+    organisations = {item.issuing_organisation_id if item.in_catalogue else None, getattr(item, LISTED_AS, None)}
+    return {catalogue_tag(None), *(catalogue_tag(pk) for pk in organisations - {None})}
+
+
+def remember_listing(sender, instance: ArticlePage, **kwargs) -> None:
+    # A live item that leaves the catalogue or changes its 发布机构 leaves a catalogue its new
+    # version is not in: remember which (one query per save of a live item).
+    if instance.pk and instance.live:
+        before = type(instance).objects.filter(pk=instance.pk, in_catalogue=True, live=True)
+        setattr(instance, LISTED_AS, before.values_list("issuing_organisation_id", flat=True).first())
+
+
+def page_moved(sender, instance: Page, **kwargs) -> None:
+    # The catalogues link items by URL: a moved item, or every item beneath a moved column, has a new one.
+    if isinstance(instance, ArticlePage):
+        catalogue_item_changed(sender, instance)
+    elif instance.numchild:
+        retire_after_commit(CATALOGUE_TAG)
+
+
 def topic_changed(sender, **kwargs) -> None:
-    invalidate_after_commit(Scope.PAGES)
+    retire_after_commit(ALL)  # items show their topic's name
 
 
 def article_models() -> list[type[ArticlePage]]:
@@ -64,9 +94,11 @@ def connect() -> None:
     connect_for_page_models(
         catalogue_item_going_live, allocate_index_number, "disclosure.allocate_index_number", models=articles
     )
+    connect_for_page_models(pre_save, remember_listing, "disclosure.remember_listing", models=articles)
     connect_for_page_models(page_published, catalogue_item_published, "disclosure.published", models=articles)
     connect_for_page_models(page_unpublished, catalogue_item_changed, "disclosure.unpublished", models=articles)
     # Deleting any article type deletes its ArticlePage row too: one sender sees them all.
     post_delete.connect(catalogue_item_changed, sender=ArticlePage, dispatch_uid="disclosure.deleted")
+    connect_for_page_models(post_page_move, page_moved, "disclosure.moved")
     post_save.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_saved")
     post_delete.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_deleted")

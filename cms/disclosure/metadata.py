@@ -12,6 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+# Carried by every cached catalogue page (sites.page_cache): retired by a change that may touch
+# items of any organisation (a column moved, a takedown, a view restriction).
+CATALOGUE_TAG = "catalogue"
+
+
+def catalogue_tag(organisation_id: int | None) -> str:
+    """The tag of the catalogue listing one organisation's items, or (None) the portal's, listing all."""
+    return "catalogue:cluster" if organisation_id is None else f"catalogue:org:{organisation_id}"
+
 
 class Genre(models.TextChoices):
     """体裁 / 公文种类 (《党政机关公文处理工作条例》 15 kinds) plus 其他."""

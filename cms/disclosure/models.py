@@ -14,7 +14,9 @@ from wagtail.query import PageQuerySet
 from cms.content.models import ARTICLE_BODY_FEATURES, ArticlePage
 from cms.content.serving import ServingMixin
 from cms.content.visibility import publicly_listed
+from cms.disclosure.metadata import CATALOGUE_TAG, catalogue_tag
 from core.publishing import PublishGuardMixin
+from sites.page_cache import depends_on
 
 from . import index_numbers
 
@@ -236,6 +238,11 @@ class CataloguePage(PublishGuardMixin, ServingMixin, Page):
     def serve(self, request, *args, **kwargs):
         from .catalogue_export import export_response
         from .catalogue_page import EXPORT_KINDS
+        from .catalogue_query import scope_organisation
+
+        # The portal's lists every organisation's items, a subsite's its own (sites.page_cache).
+        organisation = scope_organisation(request)
+        depends_on(request, CATALOGUE_TAG, catalogue_tag(organisation.pk if organisation else None))
 
         if request.GET.get("export") in EXPORT_KINDS:
             return export_response(request, request.GET["export"])

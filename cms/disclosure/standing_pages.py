@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html, format_html_join
 from wagtail.models import Page, Site
 
-from core.cache import Scope, invalidate_after_commit
 from sites.models import SiteProfile, SiteType
+from sites.page_cache import page_tag, retire_after_commit
 
 from .models import CataloguePage, DisclosureInfoKind, DisclosureInfoPage
 
@@ -253,5 +253,5 @@ def fill_standing_pages(site: Site, profile: SiteProfile) -> int:
         # edit starts from this text.
         page.save(update_fields=["body"])
     # A plain save publishes nothing, so nothing else retires the pages cached with no text.
-    invalidate_after_commit(Scope.PAGES)
+    retire_after_commit(*(page_tag(page.pk) for page in empty))
     return len(empty)

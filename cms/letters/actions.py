@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from core.cache import Scope, invalidate_after_commit
 from core.casework import (
     CaseAction,
     find_case,
@@ -35,6 +34,7 @@ from core.casework import (
     secondary_digest,
 )
 from core.forms import text_refusal
+from sites.page_cache import below_chain, retire_after_commit
 from sites.units import transfer_target
 
 from .deadlines import due_date_for, extended_due_date
@@ -305,7 +305,8 @@ class ApproveReplyAction(LetterAction):
         letter.replying_unit_id = letter.unit_id
         letter.is_public = self.make_public
         if self.make_public:
-            invalidate_after_commit(Scope.PAGES)  # the mailbox's public list changes
+            # The mailbox lists it, and its 互动交流 column and home page show the latest replies.
+            retire_after_commit(*below_chain(letter.mailbox.path))
         return "公开答复" if self.make_public else "答复（不公开）"
 
 

@@ -25,10 +25,10 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from cms.content.models import ArticlePage, ColumnPage
-from core.cache import Scope, invalidate_after_commit
 from core.forms import text_refusal
 from core.publishing import review_waived
 from sites.models import SiteStatus, SiteType
+from sites.page_cache import change_tags, retire_after_commit
 
 from .errors import SyndicationError
 from .models import ACTIVE_PUSH_STATUSES, ColumnPushSettings, PushDirection, PushMode, PushRecord, PushStatus
@@ -246,7 +246,7 @@ def _materialise(record: PushRecord, source: ArticlePage, column: Page, *, user,
     record.save(update_fields=["status", "auto_accepted", "decided_by", "decided_at", "resulting_page"])
     log(instance=page, action="syndication.accept", user=user, data={"push": record.pk, "auto": auto})
     # A new alias sends no page_published; the target column's listings change either way.
-    invalidate_after_commit(Scope.PAGES)
+    retire_after_commit(*change_tags(page))
     return page
 
 

@@ -33,9 +33,11 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
+from cms.disclosure.metadata import CATALOGUE_TAG
 from core.cache import Scope, invalidate_after_commit
 from core.forms import text_refusal
 from core.publishing import review_waived
+from sites.page_cache import change_tags, retire_after_commit
 
 from .errors import SyndicationError
 from .models import ACTIVE_PUSH_STATUSES, PushRecord, PushStatus, Takedown, TakedownKind, TakedownPage
@@ -132,7 +134,10 @@ def _after_commit(takedown: Takedown, page_ids: list[int]) -> None:
     (the served set, rendered pages, catalogue counts), tell search, and leave the
     Wagtail unpublish or publish of every page to a background task."""
     restored = takedown.restored_at is not None
-    invalidate_after_commit(Scope.TAKEDOWNS, Scope.PAGES, Scope.CATALOGUE)
+    invalidate_after_commit(Scope.TAKEDOWNS, Scope.CATALOGUE)
+    # Every copy and alias, and every list showing one, in this cache and at the front proxies.
+    pages = Page.objects.filter(pk__in=page_ids).only("pk", "path", "depth", "numchild")
+    retire_after_commit(CATALOGUE_TAG, *(tag for page in pages for tag in change_tags(page)))
     transaction.on_commit(
         lambda: takedown_changed.send(sender=Takedown, page_ids=list(page_ids), restored=restored), robust=True
     )

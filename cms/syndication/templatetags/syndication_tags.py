@@ -1,5 +1,7 @@
 from django import template
 
+from sites.page_cache import depends_on, page_tag
+
 from ..models import PushRecord, PushStatus
 from ..selectors import unit_name
 
@@ -18,6 +20,7 @@ def push_origin(context, page) -> dict | None:
     )
     if record is None:
         return None
+    depends_on(context.get("request"), page_tag(record.source_id))  # the link goes when the original does
     return {
         "unit": unit_name(record.source_site),
         "url": record.source.get_full_url(context.get("request")) if record.source.live else "",
