@@ -106,3 +106,28 @@ def run_in_throwaway_database(run: Callable[[], int], name: str) -> int:
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()
+
+
+def grow_cluster(to: int) -> int:
+    """Add department sites (hostnames bench<n>.localhost) until the cluster has ``to``; how many it has."""
+    from wagtail.models import Site
+
+    from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
+    from sites.services import SubsiteRequest, provision_subsite
+
+    start = Site.objects.count()
+    for n in range(start, to):
+        organisation = Organisation.objects.create(
+            name=f"压测部门{n}", kind=OrganisationKind.DEPARTMENT, index_code=f"8{n:08d}"
+        )
+        provision_subsite(
+            SubsiteRequest(
+                hostname=f"bench{n}.localhost",
+                site_name=f"压测部门{n}",
+                site_type=SiteType.DEPARTMENT,
+                organisation=organisation,
+                site_id_code=f"34180{n:05d}",
+                status=SiteStatus.OPEN,
+            )
+        )
+    return Site.objects.count()

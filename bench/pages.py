@@ -38,23 +38,16 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import secrets
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 import harness
+import processes
 
-WRK = shutil.which("wrk")
-if WRK is None:
+if processes.WRK is None:
     sys.exit("bench/pages.py needs wrk for the requests/second figures: apt-get install -y wrk")
 
 harness.setup("pages")
@@ -69,8 +62,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from cms.content.models import ArticlePage  # noqa: E402
 from core.cache import Scope, invalidate  # noqa: E402
 from sites import appearance  # noqa: E402
-from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType  # noqa: E402
-from sites.services import SubsiteRequest, provision_subsite  # noqa: E402
+
+fetch = processes.fetch
 
 RUNS = 7
 MAX_QUERIES = 12
@@ -131,98 +124,7 @@ def targets() -> list[Target]:
     return found
 
 
-def grow_cluster(to: int) -> int:
-    from wagtail.models import Site
-
-    start = Site.objects.count()
-    for n in range(start, to):
-        organisation = Organisation.objects.create(
-            name=f"压测部门{n}", kind=OrganisationKind.DEPARTMENT, index_code=f"8{n:08d}"
-        )
-        provision_subsite(
-            SubsiteRequest(
-                hostname=f"bench{n}.localhost",
-                site_name=f"压测部门{n}",
-                site_type=SiteType.DEPARTMENT,
-                organisation=organisation,
-                site_id_code=f"34180{n:05d}",
-                status=SiteStatus.OPEN,
-            )
-        )
-    return Site.objects.count()
-
-
 # gunicorn ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def fetch(port: int, host: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host, **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-            return response.status, dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "localhost,.localhost",
-        "DATABASE_URL": database_url(),
-        "DB_CONN_MAX_AGE": "600",  # persistent connections, as a deployment would use
-        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind the proxy that ends TLS
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "cms.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={WORKERS}",
-        f"--threads={THREADS}",
-        "--worker-class=gthread" if THREADS > 1 else "--worker-class=sync",
-        "--log-level=warning",
-        f"--chdir={harness.REPO_ROOT}",
-    ]
-    process = subprocess.Popen(command, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if fetch(port, "localhost", "/")[0] == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
-        time.sleep(0.3)
-    stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the group of the gunicorn we started
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def uncached_median(port: int, target: Target) -> float:
@@ -233,49 +135,26 @@ def uncached_median(port: int, target: Target) -> float:
     for n in range(RUNS + 1):
         start = time.perf_counter()
         cookie = {"Cookie": f"sessionid=bench{secrets.token_hex(4)}"}
-        status, _ = fetch(port, target.host, target.path, cookie)
+        status, _, _ = fetch(port, target.host, target.path, cookie)
         if n:  # the first one warms this worker's template cache
             times.append((time.perf_counter() - start) * 1000)
         assert status == 200, (target, status)
     return statistics.median(times)
 
 
-def wrk(port: int, target: Target) -> tuple[float, str, str, str]:
-    """(requests/s, median latency, 99th percentile latency, socket errors) of a cached page."""
+def wrk(port: int, target: Target) -> processes.Load:
+    """requests/s and latency of a cached page."""
     # Fill the cache of every worker (with a per-process cache each has its own): until a hit.
     for _ in range(4 * WORKERS):
-        status, headers = fetch(port, target.host, target.path)
+        status, headers, _ = fetch(port, target.host, target.path)
         if headers.get("X-Page-Cache") == "hit":
             break
     assert status == 200 and headers.get("X-Page-Cache") == "hit", (target, status, headers.get("X-Page-Cache"))
-    result = subprocess.run(
-        [
-            WRK,
-            "--latency",
-            f"-t{min(2, WRK_CONNECTIONS)}",
-            f"-c{WRK_CONNECTIONS}",
-            f"-d{WRK_SECONDS}s",
-            "-H",
-            f"Host: {target.host}",
-            f"http://127.0.0.1:{port}{target.path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    output = result.stdout
-    if "Non-2xx" in output:
-        raise RuntimeError(f"wrk saw error responses for {target}:\n{output}")
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)
-    # Timeouts (no answer within wrk's 2 s) are reported, not fatal: a loaded machine has some.
-    errors = re.search(r"Socket errors: (.*)", output)
-    return rate, p50, p99, errors.group(1) if errors else ""
+    return processes.wrk(port, target.host, target.path, seconds=WRK_SECONDS, connections=WRK_CONNECTIONS)
 
 
 def run_gunicorn(pages: list[Target]) -> bool:
-    port = free_port()
+    port = processes.free_port()
     print(
         f"gunicorn (cms.settings.production, DEBUG off) on 127.0.0.1: {WORKERS} workers × {THREADS} threads"
         f" ({'gthread' if THREADS > 1 else 'sync'}); wrk {WRK_SECONDS} s, {WRK_CONNECTIONS} connections, 2 threads;"
@@ -283,14 +162,15 @@ def run_gunicorn(pages: list[Target]) -> bool:
     )
     # wrk, gunicorn, PostgreSQL and Redis share the cores with anything else running.
     print(f"  load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
-    process = harness.timed("start gunicorn", lambda: start_gunicorn(port))
+    process = harness.timed("start gunicorn", lambda: processes.start_gunicorn(port, workers=WORKERS, threads=THREADS))
     ok = True
     try:
         for target in pages:
             if target.label == "catalogue":
                 continue
             uncached = uncached_median(port, target)
-            rate, p50, p99, errors = wrk(port, target)
+            load = wrk(port, target)
+            rate, p50, p99, errors = load.rate, load.p50, load.p99, load.errors
             print(
                 f"  {target.theme:<9} {target.label:<8} uncached {uncached:7.1f} ms (median of {RUNS})"
                 f" | cached {rate:8.0f} requests/s, latency p50 {p50}, p99 {p99}"
@@ -301,7 +181,7 @@ def run_gunicorn(pages: list[Target]) -> bool:
         print(f"  load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
         print(f"  cached article ≥ {ARTICLE_GOAL} requests/s: {'yes' if ok else 'NO'}")
     finally:
-        stop_gunicorn(process)
+        processes.stop(process)
     return ok
 
 
@@ -331,7 +211,7 @@ def run() -> int:
             f" | cold {cold[0]:>2} queries {cold[1]:6.1f} ms | cached {hit[0]} queries {hit[1]:5.2f} ms"
         )
 
-    sites = harness.timed(f"grow the cluster to {CLUSTER_SITES} sites", lambda: grow_cluster(CLUSTER_SITES))
+    sites = harness.timed(f"grow the cluster to {CLUSTER_SITES} sites", lambda: harness.grow_cluster(CLUSTER_SITES))
     grown = {target: measure(client, target, "rendered")[0] for target in pages}
     same = grown == counts
     ok = ok and same
