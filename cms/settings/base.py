@@ -139,10 +139,16 @@ MIGRATION_MODULES = {
     "notices": "migrations.notices",
 }
 
+# DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same
+# thread. 0 here (a new connection per request): runserver starts a thread per request,
+# so a kept connection would only leak; production keeps them (cms/settings/production.py).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A kept connection the server dropped (restart, failover) is replaced at the
+        # start of the next request instead of failing it.
+        conn_health_checks=os.environ.get("DB_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 
