@@ -17,6 +17,14 @@ if not SECRET_KEY:
 # Keep max_connections ≥ app servers × workers × threads + task workers + 5.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
 
+# Static files (collectstatic into STATIC_ROOT) served by WhiteNoise before any other
+# middleware: the front proxy caches them; nginx may serve STATIC_ROOT itself instead.
+MIDDLEWARE = [  # noqa: F405
+    MIDDLEWARE[0],  # noqa: F405 (SecurityMiddleware)
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],  # noqa: F405
+]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")  # noqa: F405
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
