@@ -14,6 +14,7 @@ prove nothing was lost (docs/deployment.md, "Backups and the restore drill").
    served by Django (its home page answers 200). Exits 1 on any difference.
 
     .venv/bin/python bench/restore_drill.py    # DRILL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/restore_drill
+    .venv/bin/python bench/restore_drill.py --tamper   # loses a row and a file after the restore: must fail
 """
 
 from __future__ import annotations
@@ -179,6 +180,13 @@ def main() -> int:
             ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={NAME}", str(dump)], env=PG_ENV,
             check=True)))  # fmt: skip
         timed("restore: untar", lambda: subprocess.run(["tar", "-xzf", str(archive), "-C", str(work)], check=True))
+        if "--tamper" in sys.argv:
+            # The drill's own check: one row and one file lost after the restore must be reported.
+            with psycopg.connect(dbname=NAME, autocommit=True, **SERVER) as connection:
+                connection.execute(
+                    "DELETE FROM wagtailcore_modellogentry WHERE id = (SELECT max(id) FROM wagtailcore_modellogentry)"
+                )
+            next(path for path in private.rglob("*") if path.is_file()).write_bytes(b"")
         after_rows, after_files = table_fingerprints(), file_fingerprints(media, private)
         served = python(env, HOME_PAGE)
 
