@@ -19,7 +19,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60
 
 # Static files (collectstatic into STATIC_ROOT) served by WhiteNoise before any other
 # middleware: the front proxy caches them; nginx may serve STATIC_ROOT itself instead.
-MIDDLEWARE = [  # noqa: F405
+MIDDLEWARE = [
     MIDDLEWARE[0],  # noqa: F405 (SecurityMiddleware)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     *MIDDLEWARE[1:],  # noqa: F405
