@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run setup demo scheduler test lint bench screenshots clean
+.PHONY: run setup demo scheduler serve test lint bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,28 @@ setup: $(VENV)/.installed
 demo: setup
 	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py load_demo --port $(PORT)
 
-## scheduler: run publish_scheduled every minute (定时发布/到期下线) next to `make run`
+## scheduler: the scheduled jobs (定时发布/到期下线 every minute, the daily ones) next to `make run`
 scheduler: setup
-	while true; do DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py publish_scheduled; sleep 60; done
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) manage.py run_scheduler
+
+# `make serve`: the production settings on this machine's PostgreSQL and Redis, over plain
+# http. Every value can be overridden from the environment (docs/deployment.md).
+SERVE_SECRET_DEFAULT := serve-on-this-machine-only-never-in-production-0123456789
+SERVE_ENV = DJANGO_SETTINGS_MODULE=cms.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$(SERVE_SECRET_DEFAULT)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,.localhost,127.0.0.1}" \
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cluster}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/2}" \
+	FRONTEND_CACHE_URL="$${FRONTEND_CACHE_URL:-http://127.0.0.1:$(PORT)}" \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 SERVE_PORT=$(PORT) \
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
+
+## serve: the production topology (Varnish :$(PORT) → gunicorn :8001, db_worker, run_scheduler) via honcho
+serve: $(VENV)/.installed
+	@command -v varnishd >/dev/null || { echo "varnishd not found: make serve needs Varnish in front (Debian: apt-get install -y varnish varnish-modules)"; exit 1; }
+	@[ -n "$$SECRET_KEY" ] || echo "WARNING: SECRET_KEY is not set: using a fixed development key. Never expose this server."
+	$(SERVE_ENV) $(PY) deploy/prepare.py
+	$(SERVE_ENV) $(VENV)/bin/honcho -f deploy/Procfile -d $(CURDIR) start
 
 # axe-core for the accessibility tests (npm); without npm those tests skip, except in CI.
 node_modules/.installed: package.json package-lock.json

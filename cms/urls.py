@@ -31,12 +31,20 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+if settings.DEBUG or settings.SERVE_MEDIA:
+    from django.views.static import serve
+
     # Images only: documents go through /documents/ and its privacy check, never /media/.
     for folder in ("original_images", "images"):
-        urlpatterns += static(f"{settings.MEDIA_URL}{folder}/", document_root=settings.MEDIA_ROOT / folder)
+        urlpatterns += [
+            re_path(
+                rf"^{settings.MEDIA_URL.lstrip('/')}{folder}/(?P<path>.*)$",
+                serve,
+                {"document_root": settings.MEDIA_ROOT / folder},
+            )
+        ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -125,6 +125,8 @@ class ClusterViewSetGroup(ViewSetGroup):
     menu_label = "站群管理"
     menu_icon = "site"
     menu_order = 150
+    # Other apps add the info center's pages here (e.g. 后台任务, cms/operations) through this hook.
+    submenu_hook = "register_cluster_menu_item"
     items = (SiteProfileViewSet("sites_siteprofile"), OrganisationViewSet("sites_organisation"))
 
 

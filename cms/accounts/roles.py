@@ -77,6 +77,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     *LETTERS,
     *APPLICATIONS,
     *NOTICE_TEMPLATES,
+    # 后台任务: the task queue's failures and the scheduled jobs (cms/operations).
+    "operations.view_background_tasks",
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

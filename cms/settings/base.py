@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cms.letters",
     "cms.applications",
     "cms.consultations",
+    "cms.operations",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -137,12 +138,19 @@ MIGRATION_MODULES = {
     "syndication": "migrations.syndication",
     "consultations": "migrations.consultations",
     "notices": "migrations.notices",
+    "operations": "migrations.operations",
 }
 
+# DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same
+# thread. 0 here (a new connection per request): runserver starts a thread per request,
+# so a kept connection would only leak; production keeps them (cms/settings/production.py).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A kept connection the server dropped (restart, failover) is replaced at the
+        # start of the next request instead of failing it.
+        conn_health_checks=os.environ.get("DB_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 
@@ -168,6 +176,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "cms.tasks.OnCommitImmediateBackend"),
     }
 }
+# With the database queue, a failed task is attempted again up to this many times in all,
+# after 1×, 2×, 4×… this delay (cms/operations/retry.py).
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
+TASK_RETRY_DELAY_SECONDS = int(os.environ.get("TASK_RETRY_DELAY_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -309,6 +321,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Images under MEDIA_URL served by Django itself, DEBUG or not: only for `make serve` on one
+# machine; a real install lets nginx or the object store serve them (docs/deployment.md).
+SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "0") == "1"
 # Files that must never be served by URL (告知书 templates, applications' attachments): outside
 # MEDIA_ROOT, read only through views that check permissions (core/storage.py).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
