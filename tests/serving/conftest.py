@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 
 DEFAULT_PURGERS = 'acl purgers {\n    "127.0.0.1";\n    "::1";\n}'
 HEALTHY_GRACE = "set req.grace = 30s;"
+PROBE = re.compile(r"\n    \.probe = \{.*?\n    \}\n", re.S)
 
 
 def _replace_once(text: str, old: str, new: str) -> str:
@@ -35,10 +37,25 @@ def _replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def render_vcl(backend_port: int, *, purgers: list[str] | None = None, healthy_grace: str | None = None) -> str:
+def probe_request() -> bytes:
+    """The raw request the VCL's health probe sends."""
+    block = PROBE.search(VCL.read_text())
+    assert block, f"{VCL} has no backend probe"
+    lines = re.findall(r'"([^"]*)"', block.group(0).split(".request =", 1)[1].split(";", 1)[0])
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def render_vcl(
+    backend_port: int, *, purgers: list[str] | None = None, healthy_grace: str | None = None, probe: bool = True
+) -> str:
     """The shipped VCL pointed at ``127.0.0.1:backend_port``; ``purgers`` replaces the PURGE ACL,
-    ``healthy_grace`` the 30 s a stale copy is served while the app is up."""
+    ``healthy_grace`` the 30 s a stale copy is served while the app is up; ``probe=False`` drops
+    the health probe (pytest-django's live server refuses database access between tests, which
+    would make the probe find the app sick at random)."""
     text = _replace_once(VCL.read_text(), '.port = "8001";', f'.port = "{backend_port}";')
+    if not probe:
+        assert len(PROBE.findall(text)) == 1, f"{VCL}: the probe block changed, update tests/serving/conftest.py"
+        text = PROBE.sub("\n", text)
     if purgers is not None:
         entries = "".join(f'    "{address}";\n' for address in purgers)
         text = _replace_once(text, DEFAULT_PURGERS, f"acl purgers {{\n{entries}}}")
@@ -117,7 +134,8 @@ def start_varnish(tmp_path_factory) -> Iterator:
             if process.poll() is not None:
                 raise RuntimeError(f"varnishd exited: {process.stdout.read().decode(errors='replace')}")
             try:
-                requests.request("OPTIONS", varnish.url + "/", timeout=1)
+                # Answered by Varnish itself (200, or 405 outside the ACL): the backend may not be up yet.
+                requests.request("PURGE", varnish.url + "/", headers={"xkey-purge": "ready"}, timeout=1)
                 return varnish
             except requests.ConnectionError:
                 time.sleep(0.1)
@@ -147,6 +165,7 @@ class StubBackend:
         self.received: list[tuple[str, str, dict[str, str]]] = []  # method, path with query, headers
         self.lock = threading.Lock()
         self.connections: list[socket.socket] = []
+        self.failures: list[int] = []  # statuses for the next requests, whatever their path
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -163,8 +182,11 @@ class StubBackend:
                     self.rfile.read(length)
                 with stub.lock:
                     stub.received.append((self.command, self.path, dict(self.headers)))
+                    failure = stub.failures.pop(0) if stub.failures else None
                 path = self.path.split("?", 1)[0]
                 answer = stub.answers.get(path, Answer() if path == "/admin/login/" else Answer(404, body="none"))
+                if failure is not None:
+                    answer = Answer(failure, body="failing")
                 body = answer.body.encode()
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
@@ -174,7 +196,7 @@ class StubBackend:
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _answer
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PURGE = _answer
 
             def log_message(self, *args) -> None:
                 pass
@@ -221,6 +243,12 @@ def stub_backend() -> Iterator[StubBackend]:
 def varnish(start_varnish, stub_backend) -> Varnish:
     """The shipped VCL in front of the stub backend, shared by the session: each test uses paths of its own."""
     return start_varnish(render_vcl(stub_backend.port))
+
+
+@pytest.fixture(scope="session")
+def strict_varnish(start_varnish, stub_backend) -> Varnish:
+    """The shipped VCL with a purgers ACL that does not hold 127.0.0.1, the tests' own address."""
+    return start_varnish(render_vcl(stub_backend.port, purgers=["192.0.2.10"]))
 
 
 @pytest.fixture

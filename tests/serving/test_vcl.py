@@ -172,9 +172,9 @@ def test_a_url_purge_removes_every_variant_of_that_url(varnish, stub_backend, pa
     assert varnish.get(path, host="other.test").headers["X-Cache"] == "MISS", "(never cached there)"
 
 
-def test_purge_is_refused_to_a_client_outside_the_acl(start_varnish, stub_backend, path):
+def test_purge_is_refused_to_a_client_outside_the_acl(strict_varnish, stub_backend, path):
     """A second varnishd whose purgers ACL does not hold 127.0.0.1 (the tests' address)."""
-    strict = start_varnish(render_vcl(stub_backend.port, purgers=["192.0.2.10"]))
+    strict = strict_varnish
     stub_backend.answer(path, Cache_Control=PUBLIC, xkey="page:55")
     strict.get(path)
     for headers in ({"xkey-purge": "page:55"}, {}):
