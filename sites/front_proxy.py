@@ -62,6 +62,7 @@ def purge(tags: Iterable[str] = (), urls: Iterable[str] = ()) -> None:
     collected goes out with the next batch (a purge too many is harmless, one too few is not)."""
     if not settings.FRONT_PROXY_URLS:
         return
+    tags, urls = ([tags] if isinstance(tags, str) else tags), ([urls] if isinstance(urls, str) else urls)
     for tag in tags:
         _outbox.keys.update(tag.split())  # whitespace separates tags in the header: never inside one
     _outbox.keys.update(url_key(url) for url in urls)

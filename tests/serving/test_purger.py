@@ -63,6 +63,11 @@ def test_outside_a_transaction_the_purge_goes_at_once(recorders):
     assert purges(recorders[1]) == ["cluster:nav"]
 
 
+def test_a_single_tag_or_url_given_as_a_string_is_one_tag(recorders):
+    front_proxy.purge(tags="page:12", urls="http://a.test/x/")
+    assert purges(recorders[0]) == ["page:12 url:a.test/x/"]
+
+
 def test_no_proxy_configured_sends_nothing(recorders, settings):
     settings.FRONT_PROXY_URLS = []
     front_proxy.purge(tags=["page:1"], urls=["http://a.test/"])
