@@ -346,15 +346,14 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "200"))
 PAGE_CACHE_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/", "/a11y/")
 
-# Front proxy purges (Varnish/nginx HTTP PURGE) on publish and unpublish, when
-# FRONTEND_CACHE_URL is set; Wagtail's frontend_cache app sends them.
-if os.environ.get("FRONTEND_CACHE_URL"):
-    WAGTAILFRONTENDCACHE = {
-        "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": os.environ["FRONTEND_CACHE_URL"],
-        }
-    }
+# Front proxies (deploy/varnish/default.vcl, docs/front-proxy.md): sites.front_proxy sends
+# their tag and URL purges after commit, e.g. FRONT_PROXY_URLS=http://127.0.0.1:8000
+# (comma-separated; empty: no proxy). A failed purge is retried after each of these delays.
+FRONT_PROXY_URLS = env_list("FRONT_PROXY_URLS")
+FRONT_PROXY_RETRY_DELAYS = (1, 3, 10)
+# Wagtail's own purges of a page's URLs on publish and unpublish go through the same purger.
+if FRONT_PROXY_URLS:
+    WAGTAILFRONTENDCACHE = {"front_proxy": {"BACKEND": "sites.front_proxy.WagtailPurgeBackend"}}
 
 # Review workflow (cms/workflow): Wagtail emails each step's group; superusers
 # are not copied on every site's submissions. A publication date further back

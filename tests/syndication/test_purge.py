@@ -1,7 +1,8 @@
 """After a takedown and after its restore, front proxies receive an HTTP PURGE for every affected URL.
 
-The purge is Wagtail's own (``wagtail.contrib.frontend_cache`` on ``page_unpublished`` and
-``page_published``): takedown and restore go through Wagtail's unpublish and publish."""
+Wagtail finds the URLs (``wagtail.contrib.frontend_cache`` on ``page_unpublished`` and
+``page_published``: takedown and restore go through Wagtail's unpublish and publish);
+``sites.front_proxy`` sends them as the VCL's ``url:`` tags, as the shipped settings do."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ pytestmark = pytest.mark.django_db
 class Proxy(BaseHTTPRequestHandler):
     """Records every PURGE it receives."""
 
-    received: list[tuple[str, str]] = []
+    received: list[str] = []  # url: tags of the xkey-purge headers
 
     def do_PURGE(self) -> None:
-        self.received.append((self.headers["Host"], self.path))
+        self.received.extend(self.headers["xkey-purge"].split())
         self.send_response(200)
         self.end_headers()
 
@@ -39,12 +40,8 @@ def proxy(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.WAGTAILFRONTENDCACHE = {
-        "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
-        }
-    }
+    settings.FRONT_PROXY_URLS = [f"http://127.0.0.1:{server.server_address[1]}"]
+    settings.WAGTAILFRONTENDCACHE = {"front_proxy": {"BACKEND": "sites.front_proxy.WagtailPurgeBackend"}}
     yield Proxy
     server.shutdown()
 
@@ -55,7 +52,7 @@ def test_every_affected_url_is_purged_after_the_takedown_and_after_the_restore(
     record = push(item, [column_of(portal, "tzgg")], PushMode.ALIAS, editor_of(township))[0].record
     accept(record, editor_of(portal))
     proxy.received.clear()  # publishing sent its own purges
-    expected = {("shuiyang.example.gov.cn", "/gzdt/fxyl/"), ("www.example.gov.cn", "/tzgg/fxyl/")}
+    expected = {"url:shuiyang.example.gov.cn/gzdt/fxyl/", "url:www.example.gov.cn/tzgg/fxyl/"}
 
     with committed():
         take_down(item, TakedownKind.GONE, "错误", info_center)
