@@ -53,6 +53,8 @@ from django.utils.cache import add_never_cache_headers
 
 from core.cache import Scope, generation, invalidate, token_key
 
+from . import front_proxy
+
 CACHEABLE_ATTRIBUTE = "_cacheable_public_page"
 TAGS_ATTRIBUTE = "_page_cache_tags"
 # Proxies may keep a page briefly (purged on change); browsers revalidate.
@@ -178,6 +180,7 @@ def retire_after_commit(*tags: str) -> None:
     if tags:
         retire(*tags)
         transaction.on_commit(lambda: retire(*tags))
+        front_proxy.purge(tags=tags)  # the proxies' copies carry the same tags (``xkey``), sent after commit
 
 
 def _digest(text: str) -> str:

@@ -71,10 +71,27 @@ def test_a_signed_in_editor_and_a_post_pass_to_the_app(app_varnish, article, sup
 def test_a_purge_by_the_purger_makes_the_next_request_a_miss(app_varnish, article):
     app_varnish.get(article.url, host=host(article))
     assert app_varnish.get(article.url, host=host(article)).headers["X-Cache"] == "HIT"
-    # TODO(tags): once sites/page_cache.py sends each page's `xkey` header (the lead's dependency
-    # tags), purge by the tag it carries instead: front_proxy.purge(tags=[f"page:{article.pk}"]).
+    front_proxy.purge(tags=[f"page:{article.pk}"])  # a tag its response carried (``xkey``)
+    assert app_varnish.get(article.url, host=host(article)).headers["X-Cache"] == "MISS"
+    assert app_varnish.get(article.url, host=host(article)).headers["X-Cache"] == "HIT"
     front_proxy.purge(urls=[article.full_url])
     assert app_varnish.get(article.url, host=host(article)).headers["X-Cache"] == "MISS"
+
+
+def test_a_publish_retires_at_the_proxy_the_lists_showing_it_and_nothing_else(app_varnish, article):
+    """The tags of the change (sites.page_cache.change_tags) reach the proxy: the column and the
+    home page listing the new item are fetched again, another column stays cached."""
+    site = article.get_site()
+    notices, news = column_of(site, "tzgg"), column_of(site, "zcwj")
+    urls = {"home": "/", "notices": notices.url, "news": news.url}
+    for url in urls.values():
+        app_varnish.get(url, host=host(article))
+        assert app_varnish.get(url, host=host(article)).headers["X-Cache"] == "HIT"
+    publish_article(notices, "关于秋季防火的通知")
+    after = {name: app_varnish.get(url, host=host(article)) for name, url in urls.items()}
+    assert after["notices"].headers["X-Cache"] == "MISS" and "关于秋季防火的通知" in after["notices"].text
+    assert after["home"].headers["X-Cache"] == "MISS"
+    assert after["news"].headers["X-Cache"] == "HIT"
 
 
 def test_a_publish_reaches_the_proxy_through_wagtails_frontend_cache(app_varnish, article, settings):
