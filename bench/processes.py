@@ -191,4 +191,6 @@ def wrk(
 
 
 def workdir(name: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    path = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    path.chmod(0o755)  # varnishd reads its VCL as its own unprivileged user
+    return path
