@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.content.site_map import site_map
 from cms.disclosure.views import catalogue_api
+from core.health import health
 from core.public_forms import challenge_view
 from search.views import search_page
 from sites.reader import toggle_elderly_mode
@@ -24,6 +25,7 @@ urlpatterns = [
     path("a11y/elderly/", toggle_elderly_mode, name="elderly_mode"),
     path("wzdt/", site_map, name="site_map"),
     path("search/", search_page, name="search"),
+    path("healthz/", health, name="health"),
     # The proof-of-work challenge every public form's widget fetches (core/public_forms.py).
     path("public-forms/challenge/", challenge_view, name="public_form_challenge"),
     path("", include("cms.content.feed_urls")),

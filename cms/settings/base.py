@@ -338,7 +338,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 CLUSTER_HOME_PAGE_MODEL = "content.HomePage"
 # Paths a closed or maintained subsite still serves: the admin (so the info
 # center can reopen it), static files and media.
-SITE_STATUS_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
+SITE_STATUS_EXEMPT_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/healthz/")
 # Anonymous page cache (sites/page_cache.py): how long an entry may live, and
 # paths never cached.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))

@@ -18,9 +18,10 @@ backend app {
     .first_byte_timeout = 60s;
     .between_bytes_timeout = 10s;
     # Sick after 3 failed probes of 5: stale pages are then served for up to the long grace.
-    # The login page answers 200 whatever sites exist; its Host must be in ALLOWED_HOSTS.
+    # /healthz/ (core/health.py) answers 200 while the app reaches its database and cache,
+    # whatever sites exist; the Host must be in ALLOWED_HOSTS.
     .probe = {
-        .request = "HEAD /admin/login/ HTTP/1.1"
+        .request = "GET /healthz/ HTTP/1.1"
                    "Host: localhost"
                    "X-Forwarded-Proto: https"
                    "User-Agent: varnish-probe"

@@ -37,6 +37,11 @@ def _replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def probe_path() -> str:
+    """The path the VCL's health probe asks for: the stub backend answers it 200, as the app does."""
+    return probe_request().split()[1].decode()
+
+
 def probe_request() -> bytes:
     """The raw request the VCL's health probe sends."""
     block = PROBE.search(VCL.read_text())
@@ -184,7 +189,7 @@ class StubBackend:
                     stub.received.append((self.command, self.path, dict(self.headers)))
                     failure = stub.failures.pop(0) if stub.failures else None
                 path = self.path.split("?", 1)[0]
-                answer = stub.answers.get(path, Answer() if path == "/admin/login/" else Answer(404, body="none"))
+                answer = stub.answers.get(path, Answer() if path == probe_path() else Answer(404, body="none"))
                 if failure is not None:
                     answer = Answer(failure, body="failing")
                 body = answer.body.encode()
