@@ -6,6 +6,8 @@
   (``Scope.CATALOGUE``) after commit and recounts them in the background.
 - 主题分类 show on public pages (catalogue filters, item metadata): a change retires
   the page cache (``Scope.PAGES``).
+- A change of the holiday calendar's overrides retires every process's copy
+  (``Scope.WORKING_DAYS``, ``working_days.all_overrides``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cms.content.models import ArticlePage, catalogue_item_going_live
 from core.cache import Scope, invalidate, invalidate_after_commit
 from core.signals import connect_for_page_models
 
-from .models import Topic
+from .models import Topic, WorkingDayOverride
 from .services import allocate_at_publication
 from .tasks import warm_catalogue_facets
 
@@ -54,6 +56,10 @@ def topic_changed(sender, **kwargs) -> None:
     invalidate_after_commit(Scope.PAGES)
 
 
+def working_day_override_changed(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.WORKING_DAYS)
+
+
 def article_models() -> list[type[ArticlePage]]:
     """ArticlePage and every page type derived from it (policy documents, interpretations…)."""
     return [model for model in get_page_models() if issubclass(model, ArticlePage)]
@@ -70,3 +76,5 @@ def connect() -> None:
     post_delete.connect(catalogue_item_changed, sender=ArticlePage, dispatch_uid="disclosure.deleted")
     post_save.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_saved")
     post_delete.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_deleted")
+    post_save.connect(working_day_override_changed, sender=WorkingDayOverride, dispatch_uid="disclosure.wdo_saved")
+    post_delete.connect(working_day_override_changed, sender=WorkingDayOverride, dispatch_uid="disclosure.wdo_deleted")

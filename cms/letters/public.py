@@ -19,12 +19,13 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from wagtail.models import Site
 
 from core.casework_views import stash_receipt, take_receipt
 from core.exports import xlsx_response
 from core.forms import query_value
 from core.personal_data import blind_index, mask_name
-from core.public_forms import PublicForm, RateLimited, consume_rate_limit, rate_limit_request
+from core.public_forms import PublicForm, RateLimit, RateLimited, address_limit, consume_rate_limits, rate_limit_request
 from sites.page_cache import mark_cacheable, no_store
 
 from .actions import LetterSubmission, SubmitLetterAction, find_letter
@@ -160,12 +161,11 @@ class LetterForm(PublicForm):
 def _consume_submission_limits(request: HttpRequest, phone: str) -> None:
     """One letter counted against the sender's address and phone (a keyed digest, never the number)."""
     limit, window = rate_limits("submit_per_address")
-    rate_limit_request(request, "letters.submit.address", limit=limit, window_seconds=window)
+    per_address = address_limit(request, "letters.submit.address", limit=limit, window_seconds=window)
     digits = re.sub(r"\D", "", phone)
     limit, window = rate_limits("submit_per_phone")
-    consume_rate_limit(
-        "letters.submit.phone", blind_index(digits, "letter-rate-limit"), limit=limit, window_seconds=window
-    )
+    per_phone = RateLimit("letters.submit.phone", blind_index(digits, "letter-rate-limit"), limit, window)
+    consume_rate_limits(per_address, per_phone)
 
 
 def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
@@ -175,7 +175,8 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _consume_submission_limits(request, form.cleaned_data["phone"])
-                action = SubmitLetterAction(mailbox, form.submission())
+                # The request's site, resolved by the middleware: the mailbox was routed below it.
+                action = SubmitLetterAction(mailbox, form.submission(), site=Site.find_for_request(request))
                 letter = action.execute()
             except RateLimited as limited:
                 form.add_error(None, limited.message)

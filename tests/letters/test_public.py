@@ -127,6 +127,20 @@ class TestWritingALetter:
         assert "已经显示过" in again and letter.number in again
         assert code not in again
 
+    def test_a_submission_takes_no_more_queries_than_it_needs(
+        self, client, mailbox, host, django_assert_max_num_queries
+    ):
+        post_letter(client, mailbox, host, phone="13900000001")  # the session exists, the process's caches are warm
+        data = letter_data(client, host, phone="13900000002")
+        # Routing 2; the session read 1 and its save 3 (in a savepoint pair); in the letter's transaction
+        # (a savepoint pair) its insert, its number, its history row, Wagtail's check of the audit entry's
+        # content type and the entry 5. The site, the reply periods and the holiday calendar come from
+        # the process, not the database (bench/interaction.py measures the throughput).
+        with django_assert_max_num_queries(13):
+            response = client.post(path_of(mailbox, "write/"), data, **host)
+        assert response.status_code == 302
+        assert Letter.objects.filter(phone_tail_digest__isnull=False).count() == 2
+
     def test_the_personal_data_is_encrypted_in_the_database(self, client, mailbox, host):
         post_letter(client, mailbox, host)
         with connection.cursor() as cursor:
