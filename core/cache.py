@@ -34,6 +34,7 @@ class Scope(StrEnum):
     WORKING_DAYS = "working-days"  # the holiday calendar's override rows (cms.disclosure.working_days)
     REPLY_DEADLINES = "reply-deadlines"  # the letters' configured reply periods (cms.letters.deadlines)
 
+
 T = TypeVar("T")
 
 

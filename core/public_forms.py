@@ -25,7 +25,7 @@ from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -192,6 +192,11 @@ class PublicForm(forms.Form):
 
     def __iter__(self):
         return (self[name] for name in self.fields if name not in self.guard_fields)
+
+    def guard_refused(self) -> bool:
+        """Whether the honeypot or the challenge refused the submission (validated forms only):
+        then nothing the form asks for may be looked up or stored."""
+        return self.has_error(NON_FIELD_ERRORS, "honeypot") or self.has_error(NON_FIELD_ERRORS, "challenge")
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
