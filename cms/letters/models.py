@@ -264,13 +264,6 @@ class Letter(models.Model):
             models.Index(fields=["unit", "state", "due_date"], name="letters_unit_state_due"),
             models.Index(fields=["state", "due_date"], name="letters_state_due"),
             models.Index(fields=["site", "received_at"], name="letters_site_received"),
-            # The monthly statistics' closed letters of a site and year, read from the index alone
-            # (PostgreSQL; the other columns its grouping needs are carried in the index).
-            models.Index(
-                fields=["site", "closed_at"],
-                include=["received_at", "due_date", "state", "is_public"],
-                name="letters_site_closed",
-            ),
             # The info center's 60-day guard: the few open letters received long ago, oldest first
             # (without it the query reads every open letter's row to check its date).
             models.Index(fields=["received_at"], name="letters_open_received", condition=Q(state__in=OPEN_STATES)),
