@@ -13,8 +13,11 @@ touches; no module keeps generation keys of its own.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +31,11 @@ class Scope(StrEnum):
     TAKEDOWNS = "takedowns"  # the set of withdrawn page ids (cms.syndication)
     CLUSTER_WORDS = "cluster-words"  # organisation and site names search learns (search)
     WORD_LISTS = "word-lists"  # the content check's compiled word matcher (cms.workflow.checks)
+    WORKING_DAYS = "working-days"  # the holiday calendar's override rows (cms.disclosure.working_days)
+    REPLY_DEADLINES = "reply-deadlines"  # the letters' configured reply periods (cms.letters.deadlines)
+
+
+T = TypeVar("T")
 
 
 def token_key(scope: Scope) -> str:
@@ -57,3 +65,25 @@ def invalidate_after_commit(*scopes: Scope) -> None:
     and the commit cached the old rows under the new token."""
     invalidate(*scopes)
     transaction.on_commit(lambda: invalidate(*scopes))
+
+
+def held_per_process(scope: Scope) -> Callable[[Callable[[], T]], Callable[[], T]]:
+    """Decorate a loader without arguments: each process keeps what it returned until ``scope``
+    is invalidated, so a call costs one cache GET (the token) instead of the loader's queries.
+    For small tables read on hot paths; the value is shared, callers must not change it. The
+    writer calls ``invalidate_after_commit(scope)`` (a reader in between reloads once more)."""
+
+    def decorator(load: Callable[[], T]) -> Callable[[], T]:
+        held: tuple[str, T] | None = None
+
+        @functools.wraps(load)
+        def cached() -> T:
+            nonlocal held
+            token = generation(scope)
+            if held is None or held[0] != token:
+                held = (token, load())  # one assignment: a concurrent thread sees the old pair or the new
+            return held[1]
+
+        return cached
+
+    return decorator

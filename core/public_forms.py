@@ -18,13 +18,14 @@ import json
 import math
 import time
 import urllib.parse
+from dataclasses import dataclass
 from datetime import timedelta
 
 from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -192,6 +193,11 @@ class PublicForm(forms.Form):
     def __iter__(self):
         return (self[name] for name in self.fields if name not in self.guard_fields)
 
+    def guard_refused(self) -> bool:
+        """Whether the honeypot or the challenge refused the submission (validated forms only):
+        then nothing the form asks for may be looked up or stored."""
+        return self.has_error(NON_FIELD_ERRORS, "honeypot") or self.has_error(NON_FIELD_ERRORS, "challenge")
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
         if cleaned_data.get(HONEYPOT_FIELD):
@@ -219,24 +225,70 @@ def _identity_digest(scope: str, identity: str) -> str:
     return salted_hmac("core.public_forms.rate_limit", f"{scope}\x00{identity}").hexdigest()[:32]
 
 
-def consume_rate_limit(scope: str, identity: str, *, limit: int, window_seconds: int) -> None:
-    """Count one use of ``identity`` (an address, a keyed digest of a phone) in ``scope``; raise
-    RateLimited once it passes ``limit`` uses in the current fixed window of ``window_seconds``."""
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` uses of ``identity`` (an address, a keyed digest of a phone) in ``scope``
+    per fixed window of ``window_seconds``."""
+
+    scope: str
+    identity: str
+    limit: int
+    window_seconds: int
+
+
+def consume_rate_limits(*limits: RateLimit) -> None:
+    """Count one use against each of ``limits``; raise RateLimited (the longest wait) once any is
+    past its limit. With Redis, all the counters in one round trip (a form checks an address
+    and a phone); every use is counted, refused or not."""
     now = time.time()
-    window = int(now // window_seconds)
-    key = f"public_form:rate:{scope}:{window}:{_identity_digest(scope, identity)}"
-    # add then incr: both atomic in Redis (SET NX, INCR) and in locmem (under its lock),
-    # so concurrent submissions each get their own count.
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: a new window
-        cache.add(key, 1, timeout=window_seconds + 1)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=max(1, math.ceil((window + 1) * window_seconds - now)))
+    windows = [int(now // rate.window_seconds) for rate in limits]
+    keys = [
+        f"public_form:rate:{rate.scope}:{window}:{_identity_digest(rate.scope, rate.identity)}"
+        for rate, window in zip(limits, windows, strict=True)
+    ]
+    counts = _count_uses(keys, [rate.window_seconds + 1 for rate in limits])
+    waits = [
+        max(1, math.ceil((window + 1) * rate.window_seconds - now))
+        for rate, window, count in zip(limits, windows, counts, strict=True)
+        if count > rate.limit
+    ]
+    if waits:
+        raise RateLimited(retry_after=max(waits))
+
+
+def _count_uses(keys: list[str], timeouts: list[int]) -> list[int]:
+    """Each key's count after one more use; a new key lives for its timeout."""
+    if hasattr(cache, "client"):  # django-redis: INCR, then the expiry if the key has none, atomically
+        from django_redis import get_redis_connection
+
+        pipeline = get_redis_connection("default").pipeline(transaction=True)
+        for key, timeout in zip(keys, timeouts, strict=True):
+            raw = cache.make_key(key)
+            pipeline.incr(raw)
+            pipeline.expire(raw, timeout, nx=True)
+        return [int(count) for count in pipeline.execute()[::2]]
+    counts = []
+    for key, timeout in zip(keys, timeouts, strict=True):
+        # add then incr: both atomic in locmem (under its lock), so concurrent uses each get their own count.
+        cache.add(key, 0, timeout=timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # the key expired between add and incr: a new window
+            cache.add(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def consume_rate_limit(scope: str, identity: str, *, limit: int, window_seconds: int) -> None:
+    """``consume_rate_limits`` of one limit."""
+    consume_rate_limits(RateLimit(scope, identity, limit, window_seconds))
+
+
+def address_limit(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> RateLimit:
+    """The limit on the client's address (``core.http.client_ip_address``)."""
+    return RateLimit(scope, client_ip_address(request) or "unknown", limit, window_seconds)
 
 
 def rate_limit_request(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> None:
-    """``consume_rate_limit`` by the client's address (``core.http.client_ip_address``)."""
-    consume_rate_limit(scope, client_ip_address(request) or "unknown", limit=limit, window_seconds=window_seconds)
+    """``consume_rate_limit`` by the client's address."""
+    consume_rate_limits(address_limit(request, scope, limit=limit, window_seconds=window_seconds))

@@ -333,7 +333,10 @@ def receipt_view(page: ApplicationPage, request: HttpRequest) -> HttpResponse:
 # --- 办理查询 ------------------------------------------------------------------------------
 
 
-class LookupForm(forms.Form):
+class LookupForm(PublicForm):
+    """The challenge as on the application form: a look-up answers whether a code and four
+    characters match, which a robot would otherwise ask from every address it has (docs/public-forms.md)."""
+
     code = forms.CharField(
         label="查询码",
         max_length=30,
@@ -350,7 +353,7 @@ class LookupForm(forms.Form):
     )
 
 
-class CorrectionForm(LookupForm, PublicForm):
+class CorrectionForm(LookupForm):
     """补正 through the look-up: the code and tail travel again (hidden) and are verified again."""
 
     correction = forms.CharField(
@@ -398,6 +401,9 @@ def public_status(application: Application) -> dict:
     }
 
 
+TYPED = ("code", "id_tail")  # the look-up's fields, shown again when it was refused before looking
+
+
 def _count_query(request: HttpRequest) -> RateLimited | None:
     # Every attempt counts, valid or not: guessing codes costs the same as looking one up.
     limit, window = rate_limits("query_per_address")
@@ -412,23 +418,34 @@ def query_view(page: ApplicationPage, request: HttpRequest) -> HttpResponse:
     """办理查询 (POST only, rate-limited): a wrong code and a wrong tail get the same neutral answer.
     A case waiting for 补正 shows the correction form, whose POST carries and re-verifies both."""
     status, found, not_found, correction_form, corrected = 200, None, False, None, False
-    form = LookupForm()
+    form = LookupForm(request=request)
     if request.method == "POST":
         limited = _count_query(request)
         if limited is not None:
-            response = _render_query(page, request, form, limited_message=limited.message)
+            typed = LookupForm(request=request, initial={name: request.POST.get(name, "")[:30] for name in TYPED})
+            response = _render_query(page, request, typed, limited_message=limited.message)
             response.status_code = 429
             response["Retry-After"] = str(limited.retry_after)
             return no_store(response, request)
         is_correction = "correction" in request.POST
-        bound = CorrectionForm(request.POST, request=request) if is_correction else LookupForm(request.POST)
+        bound = (
+            CorrectionForm(request.POST, request=request)
+            if is_correction
+            else LookupForm(request.POST, request=request)
+        )
         valid = bound.is_valid()
-        lookup_valid = valid or not ({"code", "id_tail"} & set(bound.errors))
+        # Nothing is looked up past a refused challenge (or honeypot), 补正 included.
+        guard_refused = bound.guard_refused()
+        lookup_valid = not guard_refused and (valid or not ({"code", "id_tail"} & set(bound.errors)))
         application = None
         if lookup_valid:
             application = find_application(request.POST["code"], request.POST["id_tail"])
-        if not lookup_valid and not is_correction:
-            form, status = bound, 400  # the code is a credential: only a malformed one is written back
+        if guard_refused and is_correction:
+            correction_form, status = bound, 400  # shown again with the typed 补正 and the reason
+        elif not lookup_valid and not is_correction:
+            # Not looked up: what was typed stays with the reason; once looked up the code is a
+            # credential and never written back.
+            form, status = bound, 400
         elif application is None:
             not_found = True
         else:

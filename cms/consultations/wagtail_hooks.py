@@ -29,10 +29,11 @@ class ModeratorMenuItem(MenuItem):
         return is_info_center(request.user) or moderatable_consultations(request.user).exists()
 
 
-# The lead gathers 互动交流's items (letters, consultations) into one menu.
-@hooks.register("register_admin_menu_item")
+# In the 互动交流 menu, which cms.letters builds and fills from this hook (by its name: no
+# import of cms.letters, so neither app depends on the other's code).
+@hooks.register("register_interaction_menu_item")
 def register_consultation_menu():
-    return ModeratorMenuItem("意见征集审核", reverse_lazy("consultations:queue"), icon_name="comment", order=180)
+    return ModeratorMenuItem("意见征集审核", reverse_lazy("consultations:queue"), icon_name="comment", order=300)
 
 
 class MissingFeedbackPanel(Component):

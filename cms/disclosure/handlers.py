@@ -8,6 +8,8 @@
   organisation's, before and after the change); a moved column, every catalogue page.
 - 主题分类 show on public pages (catalogue filters, item metadata): a change retires
   every cached page (``sites.page_cache.ALL``).
+- A change of the holiday calendar's overrides retires every process's copy
+  (``Scope.WORKING_DAYS``, ``working_days.all_overrides``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.content.models import ArticlePage, catalogue_item_going_live
-from core.cache import Scope, invalidate
+from core.cache import Scope, invalidate, invalidate_after_commit
 from core.signals import connect_for_page_models
 from sites.page_cache import ALL, retire_after_commit
 
 from .metadata import CATALOGUE_TAG, catalogue_tag
-from .models import Topic
+from .models import Topic, WorkingDayOverride
 from .services import allocate_at_publication
 from .tasks import warm_catalogue_facets
 
@@ -84,6 +86,10 @@ def topic_changed(sender, **kwargs) -> None:
     retire_after_commit(ALL)  # items show their topic's name
 
 
+def working_day_override_changed(sender, **kwargs) -> None:
+    invalidate_after_commit(Scope.WORKING_DAYS)
+
+
 def article_models() -> list[type[ArticlePage]]:
     """ArticlePage and every page type derived from it (policy documents, interpretations…)."""
     return [model for model in get_page_models() if issubclass(model, ArticlePage)]
@@ -102,3 +108,5 @@ def connect() -> None:
     connect_for_page_models(post_page_move, page_moved, "disclosure.moved")
     post_save.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_saved")
     post_delete.connect(topic_changed, sender=Topic, dispatch_uid="disclosure.topic_deleted")
+    post_save.connect(working_day_override_changed, sender=WorkingDayOverride, dispatch_uid="disclosure.wdo_saved")
+    post_delete.connect(working_day_override_changed, sender=WorkingDayOverride, dispatch_uid="disclosure.wdo_deleted")

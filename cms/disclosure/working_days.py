@@ -14,6 +14,10 @@ A day is a working day when, in this order:
 Deadline counting follows the usual rule for statutory periods (《民法典》
 第二百零一条: 期间开始的当日不计入): the day the period starts from is not
 counted; the period ends at the end of its last working day.
+
+The override table holds a few dozen rows a year and is read on hot paths (every letter
+submitted gets a due date): each process keeps the whole table (``all_overrides``) until
+a row is saved or deleted (``Scope.WORKING_DAYS``, retired by ``cms.disclosure.handlers``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from datetime import date, timedelta
 from functools import cache
 
 import chinese_calendar
+
+from core.cache import Scope, held_per_process
 
 from .models import WorkingDayOverride
 
@@ -36,10 +42,15 @@ ONE_DAY = timedelta(days=1)
 Overrides = Mapping[date, bool]
 
 
+@held_per_process(Scope.WORKING_DAYS)
+def all_overrides() -> Mapping[date, bool]:
+    """Every override row (shared by the process: never change it)."""
+    return dict(WorkingDayOverride.objects.values_list("date", "is_working_day"))
+
+
 def load_overrides(start: date, end: date) -> dict[date, bool]:
-    """All override rows from ``start`` to ``end`` inclusive, in one query."""
-    rows = WorkingDayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
-    return dict(rows)
+    """The override rows from ``start`` to ``end`` inclusive (no query while the process holds the table)."""
+    return {day: working for day, working in all_overrides().items() if start <= day <= end}
 
 
 @cache
@@ -158,13 +169,11 @@ def uncovered_years(start: date, end: date) -> list[int]:
 
 
 def years_without_holiday_data(years: Iterable[int]) -> list[int]:
-    """``uncovered_years`` for any set of years, sorted; at most one query, none when all are covered."""
+    """``uncovered_years`` for any set of years, sorted; no query while the process holds the overrides."""
     candidates = sorted({year for year in years if not is_covered_by_holiday_calendar(year)})
     if not candidates:
         return []
-    with_overrides = {
-        d.year for d in WorkingDayOverride.objects.filter(date__year__in=candidates).dates("date", "year")
-    }
+    with_overrides = {day.year for day in all_overrides()}
     return [year for year in candidates if year not in with_overrides]
 
 

@@ -115,6 +115,8 @@ class SubmitLetterAction:
     mailbox: MailboxPage
     submission: LetterSubmission
     received_at: datetime | None = None
+    # The mailbox's site when the caller has it (the public view: the request's); else looked up.
+    site: Site | None = None
     query_code: str = field(default="", init=False)
 
     def check(self) -> None:
@@ -146,7 +148,9 @@ class SubmitLetterAction:
 
         self.check()
         sub = self.submission
-        site = self.mailbox.get_site()
+        site = self.site
+        if site is None or not self.mailbox.path.startswith(site.root_page.path):
+            site = self.mailbox.get_site()
         received_at = self.received_at or timezone.now()
         matcher = get_matcher()
         findings = [

@@ -19,16 +19,28 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.disclosure.working_days import WorkingDayIndex, add_working_days, working_days_between
+from core.cache import Scope, held_per_process, invalidate_after_commit
 
 from .models import COMPLEX, DEFAULT_REPLY_WORKING_DAYS, ReplyDeadline
+
+
+@held_per_process(Scope.REPLY_DEADLINES)
+def configured_periods() -> dict[str, int]:
+    """The info center's periods by key (six rows, read on every submission: held per process)."""
+    return dict(ReplyDeadline.objects.values_list("key", "working_days"))
+
+
+def reply_deadlines_changed(sender, **kwargs) -> None:
+    """``post_save``/``post_delete`` of a ``ReplyDeadline`` (connected in ``LettersConfig.ready``).
+    A bulk ``update()`` sends no signal: whoever does one calls this too."""
+    invalidate_after_commit(Scope.REPLY_DEADLINES)
 
 
 def reply_working_days(kind: str, *, is_complex: bool = False) -> int:
     """The configured reply period of a kind of letter (the complex-matter period when longer)."""
     keys = [kind, COMPLEX] if is_complex else [kind]
-    configured = dict(ReplyDeadline.objects.filter(key__in=keys).values_list("key", "working_days"))
-    days = [configured.get(key, DEFAULT_REPLY_WORKING_DAYS[key]) for key in keys]
-    return max(days)
+    configured = configured_periods()
+    return max(configured.get(key, DEFAULT_REPLY_WORKING_DAYS[key]) for key in keys)
 
 
 def due_date_for(received_on: date, kind: str, *, is_complex: bool = False) -> date:

@@ -19,12 +19,13 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from wagtail.models import Site
 
 from core.casework_views import stash_receipt, take_receipt
 from core.exports import xlsx_response
 from core.forms import query_value
 from core.personal_data import blind_index, mask_name
-from core.public_forms import PublicForm, RateLimited, consume_rate_limit, rate_limit_request
+from core.public_forms import PublicForm, RateLimit, RateLimited, address_limit, consume_rate_limits, rate_limit_request
 from sites.page_cache import mark_cacheable, no_store
 
 from .actions import LetterSubmission, SubmitLetterAction, find_letter
@@ -160,12 +161,11 @@ class LetterForm(PublicForm):
 def _consume_submission_limits(request: HttpRequest, phone: str) -> None:
     """One letter counted against the sender's address and phone (a keyed digest, never the number)."""
     limit, window = rate_limits("submit_per_address")
-    rate_limit_request(request, "letters.submit.address", limit=limit, window_seconds=window)
+    per_address = address_limit(request, "letters.submit.address", limit=limit, window_seconds=window)
     digits = re.sub(r"\D", "", phone)
     limit, window = rate_limits("submit_per_phone")
-    consume_rate_limit(
-        "letters.submit.phone", blind_index(digits, "letter-rate-limit"), limit=limit, window_seconds=window
-    )
+    per_phone = RateLimit("letters.submit.phone", blind_index(digits, "letter-rate-limit"), limit, window)
+    consume_rate_limits(per_address, per_phone)
 
 
 def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
@@ -175,7 +175,8 @@ def write_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _consume_submission_limits(request, form.cleaned_data["phone"])
-                action = SubmitLetterAction(mailbox, form.submission())
+                # The request's site, resolved by the middleware: the mailbox was routed below it.
+                action = SubmitLetterAction(mailbox, form.submission(), site=Site.find_for_request(request))
                 letter = action.execute()
             except RateLimited as limited:
                 form.add_error(None, limited.message)
@@ -226,7 +227,10 @@ def receipt_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
 # --- 办理查询 --------------------------------------------------------------------------
 
 
-class LookupForm(forms.Form):
+class LookupForm(PublicForm):
+    """The challenge as on 写信: a look-up answers whether a code and four digits match, which a
+    robot would otherwise ask at the rate limit's pace from every address it has (docs/public-forms.md)."""
+
     code = forms.CharField(
         label="查询码",
         max_length=30,
@@ -266,30 +270,36 @@ def public_status(letter: Letter) -> dict:
 def query_view(mailbox: MailboxPage, request: HttpRequest) -> HttpResponse:
     status, found, not_found = 200, None, False
     if request.method == "POST":
-        form = LookupForm(request.POST)
         try:
             # Every attempt counts, valid or not: guessing codes costs the same as looking one up.
             limit, window = rate_limits("query_per_address")
             rate_limit_request(request, "letters.query.address", limit=limit, window_seconds=window)
         except RateLimited as limited:
-            response = _render_query(mailbox, request, LookupForm(), limited_message=limited.message)
+            typed = LookupForm(request=request, initial=typed_lookup(request))
+            response = _render_query(mailbox, request, typed, limited_message=limited.message)
             response.status_code = 429
             response["Retry-After"] = str(limited.retry_after)
             return no_store(response, request)
+        form = LookupForm(request.POST, request=request)
         if form.is_valid():
             letter = find_letter(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
             if letter is None:
                 not_found = True
             else:
                 found = public_status(letter)
-            form = LookupForm()  # the code is a credential: never written back into the page
+            form = LookupForm(request=request)  # once looked up, the code is a credential: never written back
         else:
-            status = 400
+            status = 400  # not looked up (a field or the challenge refused): what was typed stays, with the reason
     else:
-        form = LookupForm()
+        form = LookupForm(request=request)
     response = _render_query(mailbox, request, form, found=found, not_found=not_found)
     response.status_code = status
     return no_store(response, request)
+
+
+def typed_lookup(request: HttpRequest) -> dict[str, str]:
+    """What the citizen typed into the look-up, to show again when it was not looked up."""
+    return {name: request.POST.get(name, "")[:30] for name in ("code", "phone_tail")}
 
 
 def _render_query(mailbox, request, form, **context) -> TemplateResponse:

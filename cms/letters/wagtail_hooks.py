@@ -53,15 +53,22 @@ class ReplyDeadlineMenuItem(MenuItem):
         return request.user.has_perm("letters.change_replydeadline")
 
 
+# Other apps of 互动交流 (意见征集审核, cms.consultations) add their items through the hook
+# ``register_interaction_menu_item``, as Wagtail's own settings and reports menus are filled:
+# the menu lives here, with the letters that make up most of it, and neither app imports the other.
+INTERACTION_MENU_HOOK = "register_interaction_menu_item"
+
+
 @hooks.register("register_admin_menu_item")
 def register_interaction_menu():
     menu = Menu(
+        register_hook_name=INTERACTION_MENU_HOOK,
         items=[
             LettersMenuItem("来信办理", reverse_lazy("letters_admin:index"), icon_name="mail", order=100),
             ReplyDeadlineMenuItem(
                 "答复时限", reverse_lazy(reply_deadlines.get_url_name("index")), icon_name="time", order=200
             ),
-        ]
+        ],
     )
     return SubmenuMenuItem("互动交流", menu, icon_name="comment", order=180)
 

@@ -102,7 +102,9 @@ def submitted(client, page, host, **fields) -> tuple[Application, str]:
 
 
 def look_up(client, page, host, code, tail, **extra):
-    return client.post(path_of(page, "query/"), {"code": code, "id_tail": tail, **extra}, **host)
+    """办理查询 as the browser posts it: with a solved challenge unless ``extra`` names one."""
+    data = {"code": code, "id_tail": tail, "website": "", "altcha": fresh_payload(client, **host)}
+    return client.post(path_of(page, "query/"), data | extra, **host)
 
 
 @pytest.fixture
@@ -398,6 +400,15 @@ class TestLookUp:
         assert csrf.sub("", text_of(wrong_tail)) == csrf.sub("", text_of(wrong_code))
         assert NOT_FOUND in text_of(wrong_tail)
 
+    def test_without_the_challenge_nothing_is_looked_up_and_what_was_typed_stays(self, client, page, host):
+        _, code = submitted(client, page, host)
+        response = look_up(client, page, host, code, ID_NUMBER[-4:], altcha="")
+        html = text_of(response)
+        assert response.status_code == 400 and "请等待页面完成安全验证" in html
+        assert "待确认收到" not in html and NOT_FOUND not in html
+        assert f'value="{code}"' in html and f'value="{ID_NUMBER[-4:]}"' in html
+        assert "待确认收到" in text_of(look_up(client, page, host, code, ID_NUMBER[-4:]))
+
     def test_is_rate_limited(self, client, page, host, settings):
         settings.APPLICATION_RATE_LIMITS = {**settings.APPLICATION_RATE_LIMITS, "query_per_address": (2, 600)}
         for _ in range(2):
@@ -457,6 +468,18 @@ class TestCorrectionOnline:
         }
         response = client.post(path_of(page, "query/"), data, **host)
         assert NOT_FOUND in text_of(response)
+        application.refresh_from_db()
+        assert application.state == ApplicationState.CORRECTION and not application.correction_text
+
+    def test_a_correction_without_the_challenge_looks_nothing_up_and_keeps_the_text(self, client, page, host, staff):
+        application, code = submitted(client, page, host)
+        RegisterApplicationAction(application, staff["editor"]).execute()
+        RequestCorrectionAction(application, staff["editor"], items="请写明文件名称。").execute()
+        data = {"code": code, "id_tail": ID_NUMBER[-4:], "correction": "所需文件为招生划片通知。", "website": ""}
+        response = client.post(path_of(page, "query/"), data | {"altcha": ""}, **host)
+        html = text_of(response)
+        assert response.status_code == 400 and "请等待页面完成安全验证" in html
+        assert "所需文件为招生划片通知。" in html and "请写明文件名称。" not in html  # the case was not looked up
         application.refresh_from_db()
         assert application.state == ApplicationState.CORRECTION and not application.correction_text
 

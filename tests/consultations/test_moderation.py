@@ -138,3 +138,15 @@ def test_the_queue_decides_through_the_actions(client, open_consultation, review
     plain.refresh_from_db()
     held.refresh_from_db()
     assert (plain.state, held.state) == (CommentState.PUBLISHED, CommentState.PUBLISHED)
+
+
+def test_the_moderation_queue_is_in_the_interaction_menu(rf, department, make_user):
+    """意见征集审核 sits under 互动交流 (with 来信办理), not beside it at the top of the admin menu."""
+    from wagtail.admin.menu import admin_menu
+
+    request = rf.get("/admin/")
+    request.user = make_user(None, "信息中心")
+    top = {item.label: item for item in admin_menu.menu_items_for_request(request)}
+    assert "意见征集审核" not in top
+    interaction = [item.label for item in top["互动交流"].menu.menu_items_for_request(request)]
+    assert interaction[0] == "来信办理" and "意见征集审核" in interaction
