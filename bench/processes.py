@@ -108,9 +108,26 @@ def start_gunicorn(
     return process
 
 
-def start_varnish(port: int, backend_port: int, workdir: Path) -> subprocess.Popen:
-    """varnishd running the shipped VCL, its backend moved to ``backend_port``."""
-    text = VCL.read_text().replace('.port = "8001";', f'.port = "{backend_port}";', 1)
+def start_varnish(port: int, backend_ports: list[int], workdir: Path) -> subprocess.Popen:
+    """varnishd running the shipped VCL, its backend moved to the app servers on ``backend_ports``
+    (several: the same backend definition once per port, requests shared round-robin)."""
+    text = VCL.read_text()
+    start = text.index("backend app {")
+    end = text.index("\n}\n", start) + 3
+    block = text[start:end]
+    backends = "".join(
+        block.replace("backend app {", f"backend app{n} {{", 1).replace('.port = "8001";', f'.port = "{p}";', 1)
+        for n, p in enumerate(backend_ports)
+    )
+    pool = "".join(f"    app_pool.add_backend(app{n});\n" for n in range(len(backend_ports)))
+    text = text[:start] + backends + text[end:]
+    text = text.replace("import xkey;", "import xkey;\nimport directors;", 1)
+    text = text.replace(
+        "sub vcl_recv {",
+        f"sub vcl_init {{\n    new app_pool = directors.round_robin();\n{pool}}}\n\n"
+        "sub vcl_recv {\n    set req.backend_hint = app_pool.backend();",
+        1,
+    )
     vcl = workdir / "bench.vcl"
     vcl.write_text(text)
     command = [VARNISHD, "-F", "-n", str(workdir / "varnish"), "-a", f"127.0.0.1:{port}", "-f", str(vcl)]

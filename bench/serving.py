@@ -2,7 +2,7 @@
 
 Issue "serving". On the demo cluster grown to ``SERVING_BENCH_SITES`` sites it starts two
 gunicorn app servers (``cms.settings.production``, persistent database connections), Varnish
-with the shipped VCL (deploy/varnish/default.vcl) in front of the first, and nginx for the
+with the shipped VCL (deploy/varnish/default.vcl) in front of both (round-robin), and nginx for the
 static baseline, all on loopback, and prints:
 
 1. **proxy vs static**: requests/s of a cached article through Varnish and of the very same
@@ -193,9 +193,13 @@ def takedown_latency() -> bool:
     with ThreadPoolExecutor(32) as pool:
         for _ in range(2):
             list(pool.map(lambda url: processes.fetch(PROXY_PORT, *url), affected))
-    cached = sum(processes.fetch(PROXY_PORT, *url)[1].get("X-Cache") == "HIT" for url in affected)
+    states = {url: processes.fetch(PROXY_PORT, *url)[1].get("X-Cache") for url in affected}
+    cached = sum(state == "HIT" for state in states.values())
+    uncached = [f"{host}{path} ({state})" for (host, path), state in states.items() if state != "HIT"]
+    print(f"   (not cached at the proxy, e.g. {', '.join(uncached[:3])})", file=sys.stderr)
     actor = get_user_model().objects.filter(is_superuser=True).first()
     first_clean: dict[tuple[str, str], tuple[float, float]] = {}
+    stale_answers = []
 
     def poll(url, committed: float) -> None:
         while url not in first_clean and time.perf_counter() - committed < 30:
@@ -203,6 +207,8 @@ def takedown_latency() -> bool:
             status, _, body = processes.fetch(PROXY_PORT, *url)
             if status in (404, 410) or item.title.encode() not in body:
                 first_clean[url] = (asked, time.perf_counter() - committed)
+            else:
+                stale_answers.append(url)
 
     start = time.perf_counter()
     take_down(Page.objects.get(pk=item.pk), "gone", "压测：撤下", actor)
@@ -219,6 +225,7 @@ def takedown_latency() -> bool:
         f"   {asked:.2f} s after the commit (goal ≤ {GOALS['takedown']:.0f} s): {'yes' if ok else 'NO'};"
         f" the last fresh answer arrived {answered:.2f} s after it"
     )
+    print(f"   answers after the commit that still showed the item: {len(stale_answers)}")
     return ok
 
 
@@ -266,14 +273,14 @@ def run() -> int:
     try:
         for port in ports:
             started.append(processes.start_gunicorn(port, workers=WORKERS, threads=THREADS, extra_env=env))
-        started.append(processes.start_varnish(PROXY_PORT, ports[0], workdir))
+        started.append(processes.start_varnish(PROXY_PORT, ports, workdir))
         # This process publishes and takes down too, once the proxy is up (not while the demo
         # loads): its purges go to the benchmark's Varnish, as the app servers' do.
         settings.FRONT_PROXY_URLS = [PROXY_URL]
         settings.WAGTAILFRONTENDCACHE = {"front_proxy": {"BACKEND": "sites.front_proxy.WagtailPurgeBackend"}}
         print(
-            f"topology: Varnish :{PROXY_PORT} → gunicorn :{ports[0]} ({WORKERS}×{THREADS} gthread); "
-            f"second app server :{ports[1]}; PostgreSQL and Redis shared"
+            f"topology: Varnish :{PROXY_PORT} → gunicorn :{ports[0]} and :{ports[1]} (each {WORKERS}×{THREADS} "
+            "gthread, round-robin); PostgreSQL and Redis shared"
         )
         print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
         ok = static_vs_proxy(ports[0], workdir)
