@@ -83,11 +83,7 @@ class RecomputeIndicatorsAction:
         now = self.now or timezone.now()
         sites = self.sites()
         facts = collect_facts(sites, now)
-        rows = [
-            (site, rule, rule.evaluate(site, facts[site.pk]))
-            for site in sites
-            for rule in RULES
-        ]
+        rows = [(site, rule, rule.evaluate(site, facts[site.pk])) for site in sites for rule in RULES]
         with transaction.atomic():
             before = dict(
                 ((row.site_id, row.rule), row.status)
@@ -128,9 +124,7 @@ def send_alerts(transitions: Sequence[Transition]) -> int:
     addresses: dict[int, set[str]] = defaultdict(set)
     rows = (
         get_user_model()
-        .objects.filter(
-            is_active=True, groups__site_role__site_id__in=by_site, groups__site_role__role=SITE_ADMIN_ROLE
-        )
+        .objects.filter(is_active=True, groups__site_role__site_id__in=by_site, groups__site_role__role=SITE_ADMIN_ROLE)
         .exclude(email="")
         .values_list("groups__site_role__site_id", "email")
     )
@@ -144,7 +138,8 @@ def send_alerts(transitions: Sequence[Transition]) -> int:
         for change in changes:
             rule = RULES_BY_KEY[change.rule_key]
             lines.append(f"  【{Status(change.after).label}】{rule.name}：{change.message}")
-        lines += ["", "请登录网站管理后台“网站监管 → 检查指标”查看原因并及时整改：", board, "", "（本邮件由系统自动发送）"]
+        lines += ["", "请登录网站管理后台“网站监管 → 检查指标”查看原因并及时整改：", board]
+        lines += ["", "（本邮件由系统自动发送）"]
         subject = f"【网站检查预警】{site.site_name}：{'、'.join(RULES_BY_KEY[c.rule_key].name for c in changes)}"
         messages += [(subject, "\n".join(lines), None, [address]) for address in sorted(addresses[site_id])]
     return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from .actions import RecomputeIndicatorsAction, may_view_all
 from .board import board_rows, visible_sites
-from .models import SiteIndicator, Status
+from .models import SiteIndicator
 from .rules import RULES, RULES_BY_KEY
 from .tasks import recompute_indicators_task
 
@@ -37,7 +37,7 @@ class BoardView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(rules=RULES, rows=board_rows(self.sites), statuses=Status, all_sites=may_view_all(self.request.user))
+        context.update(rules=RULES, rows=board_rows(self.sites))
         return context
 
 

@@ -6,8 +6,8 @@ from django.urls import path, reverse_lazy
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import ManualEntry
 from .views import BoardView, CausesView, may_use_board, recompute

@@ -29,9 +29,8 @@ def evaluate(key: str, site: Site, now: datetime = NOW) -> Finding:
 
 def add_column(parent: Page, column_type: str, *, interval: int | None = None, title: str = "") -> ColumnPage:
     n = next(_serial)
-    column = ColumnPage(
-        title=title or f"测试栏目{n}", slug=f"col{n}", column_type=column_type, update_interval_days=interval, live=False
-    )
+    title = title or f"测试栏目{n}"
+    column = ColumnPage(title=title, slug=f"col{n}", column_type=column_type, update_interval_days=interval, live=False)
     parent.add_child(instance=column)
     with review_waived("测试数据"):
         column.save_revision().publish()
