@@ -196,10 +196,14 @@ class InteractionRule(Rule):
         guard_days = settings.LETTER_VETO_GUARD_DAYS
         causes = [letter.cause for letter in facts.open_letters]
         if facts.guard_letters or facts.overdue_letters:
+            parts = []
+            if facts.guard_letters:
+                parts.append(f"超过{guard_days}天未办结的来信{facts.guard_letters}件")
+            if facts.overdue_letters:
+                parts.append(f"已超过答复期限的来信{facts.overdue_letters}件")
             return Finding(
                 Status.AMBER,
-                f"超过{guard_days}天未办结的来信{facts.guard_letters}件、已超过答复期限的{facts.overdue_letters}件；"
-                f"满{self.veto_months}个月未答复将被单项否决。",
+                f"{'、'.join(parts)}；满{self.veto_months}个月未答复将被单项否决。",
                 causes,
                 deduction,
             )

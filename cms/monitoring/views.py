@@ -24,7 +24,14 @@ def may_use_board(user) -> bool:
     return may_view_all(user) or bool(visible_sites(user))
 
 
-class BoardView(WagtailAdminTemplateMixin, TemplateView):
+class _TitledBreadcrumbs:
+    """Wagtail's generic header shows the breadcrumbs: end them with this page's title."""
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+
+class BoardView(_TitledBreadcrumbs, WagtailAdminTemplateMixin, TemplateView):
     template_name = "monitoring/board.html"
     page_title = "检查指标"
     header_icon = "warning"
@@ -41,7 +48,7 @@ class BoardView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class CausesView(WagtailAdminTemplateMixin, TemplateView):
+class CausesView(_TitledBreadcrumbs, WagtailAdminTemplateMixin, TemplateView):
     template_name = "monitoring/causes.html"
     header_icon = "warning"
 
@@ -57,6 +64,11 @@ class CausesView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return f"{self.site.site_name} · {self.rule.name}"
+
+    def get_breadcrumbs_items(self):
+        board = {"url": reverse("monitoring_board"), "label": "检查指标"}
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], board, items[-1]]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

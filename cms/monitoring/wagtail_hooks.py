@@ -24,12 +24,10 @@ def register_monitoring_urls():
 
 class ManualEntryCreateView(generic.CreateView):
     def save_instance(self):
-        # Who entered it and when: set here, never by the form.
-        instance = self.form.save(commit=False)
-        instance.entered_by = self.request.user
-        instance.entered_at = timezone.now()
-        instance.save()
-        return instance
+        # Who entered it and when: set here, never by the form; Wagtail's create action logs it.
+        self.form.instance.entered_by = self.request.user
+        self.form.instance.entered_at = timezone.now()
+        return super().save_instance()
 
 
 class ManualEntryViewSet(ModelViewSet):

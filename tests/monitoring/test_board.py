@@ -119,3 +119,27 @@ def test_board_query_count_does_not_grow_with_sites(
         assert len(center.get(BOARD).context["rows"]) == 6
     with django_assert_max_num_queries(4):  # the user's permissions (2, then cached), the sites, their rows
         assert len(board_rows(visible_sites(user))) == 6
+
+
+def test_the_info_center_enters_a_manual_finding_and_who_is_recorded(client, department, make_user):
+    from cms.monitoring.models import ManualEntry
+    from cms.monitoring.wagtail_hooks import manual_entries
+
+    center = make_user(None, "信息中心")
+    response = signed_in(client, center).post(
+        reverse(manual_entries.get_url_name("add")),
+        {"site": department.pk, "indicator": "security", "status": "red", "deduction": "2", "note": "未部署HTTPS"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = ManualEntry.objects.get()
+    assert entry.entered_by == center and entry.entered_at is not None
+    RecomputeIndicatorsAction(department).execute()
+    row = SiteIndicator.objects.get(site=department, rule="manual")
+    assert row.status == "red" and "未部署HTTPS" in row.message
+
+
+def test_a_site_admin_cannot_enter_manual_findings(client, department, make_user):
+    from cms.monitoring.wagtail_hooks import manual_entries
+
+    admin = signed_in(client, make_user(department, "site_admin"))
+    assert admin.get(reverse(manual_entries.get_url_name("add"))).status_code in (302, 403)

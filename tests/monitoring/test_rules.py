@@ -181,7 +181,7 @@ def test_reply_deadline_in_working_days_across_the_national_day_holiday(departme
     on_due = timezone.make_aware(datetime.combine(due, datetime.min.time())) + timedelta(hours=12)
     assert evaluate("interaction", department, now=on_due).status == Status.GREEN
     after = evaluate("interaction", department, now=on_due + timedelta(days=1))
-    assert after.status == Status.AMBER and "已超过答复期限的1件" in after.message
+    assert after.status == Status.AMBER and "已超过答复期限的来信1件" in after.message
 
 
 def test_a_letter_handled_by_a_unit_counts_for_it(portal, department):
