@@ -79,6 +79,9 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     *NOTICE_TEMPLATES,
     # 后台任务: the task queue's failures and the scheduled jobs (cms/operations).
     "operations.view_background_tasks",
+    # 网站监管: every site's inspection indicators, their recompute and the manual entries (cms/monitoring).
+    "monitoring.view_all_indicators",
+    *(f"monitoring.{a}_manualentry" for a in ("add", "view")),
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

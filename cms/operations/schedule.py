@@ -67,6 +67,8 @@ JOBS: tuple[Job, ...] = (
         at=time(3, 30),
         needs_task_queue=True,
     ),
+    # 检查指标 (docs/monitoring.md): before the working day, so the board and its mails are fresh.
+    Job("recompute_indicators", "重新计算检查指标", "recompute_indicators", at=time(6, 30)),
     # Mail before the working day starts; each sends once per day whatever runs it.
     Job("send_letter_reminders", "来信办理提醒邮件", "send_letter_reminders", at=time(8, 0)),
     Job("send_application_reminders", "依申请公开办理提醒邮件", "send_application_reminders", at=time(8, 5)),

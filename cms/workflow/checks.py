@@ -231,30 +231,33 @@ def check_words(text: str, field: str, matcher: Matcher) -> list[Finding]:
 OVERRIDABLE_KINDS = ("sensitive", "protected", "typo")
 
 
-def check_page(
-    page: Page, *, matcher: Matcher | None = None, overrides: dict[tuple[str, str], str] | None = None
-) -> list[Finding]:
-    """Every check on one page object (usually ``revision.as_object()``). Block findings first.
+@dataclass
+class TextCheck:
+    """What the text fields of one page hold: word and accessibility findings, and the links in its rich text
+    as (target id, link text, field label)."""
 
-    ``overrides``: (kind, what) → reason of a reviewer's 放行 on this page; such a block
-    finding is reported as a reminder carrying the reason."""
-    matcher = matcher or get_matcher()
-    findings: list[Finding] = []
-    page_links: list[tuple[int, str, str]] = []
-    document_links: list[tuple[int, str, str]] = []
+    findings: list[Finding]
+    page_links: list[tuple[int, str, str]]
+    document_links: list[tuple[int, str, str]]
+
+
+def check_text_fields(values: dict[str, object], page_or_model, matcher: Matcher) -> TextCheck:
+    """The word lists and the rich-text checks over ``values`` (field name → stored value) of a page
+    or a page model: no query, so already published pages can be checked in bulk (cms.monitoring)."""
+    result = TextCheck([], [], [])
     for name in TEXT_FIELDS:
-        value = getattr(page, name, None)
+        value = values.get(name)
         if not isinstance(value, str) or not value:
             continue
-        label = _field_label(page, name)
+        label = _field_label(page_or_model, name)
         if "<" in value:  # rich text
             reader = _RichTextReader()
             reader.feed(value)
             reader.close()
             text = reader.text
-            page_links += [(pk, text_, label) for pk, text_ in reader.page_links]
-            document_links += [(pk, text_, label) for pk, text_ in reader.document_links]
-            findings += [
+            result.page_links += [(pk, text_, label) for pk, text_ in reader.page_links]
+            result.document_links += [(pk, text_, label) for pk, text_ in reader.document_links]
+            result.findings += [
                 Finding(
                     "accessibility",
                     Severity.BLOCK,
@@ -265,7 +268,7 @@ def check_page(
                 )
                 for tail in reader.images_without_alt
             ]
-            findings += [
+            result.findings += [
                 Finding(
                     "accessibility",
                     Severity.WARN,
@@ -278,7 +281,20 @@ def check_page(
             ]
         else:
             text = value
-        findings += check_words(text, label, matcher)
+        result.findings += check_words(text, label, matcher)
+    return result
+
+
+def check_page(
+    page: Page, *, matcher: Matcher | None = None, overrides: dict[tuple[str, str], str] | None = None
+) -> list[Finding]:
+    """Every check on one page object (usually ``revision.as_object()``). Block findings first.
+
+    ``overrides``: (kind, what) → reason of a reviewer's 放行 on this page; such a block
+    finding is reported as a reminder carrying the reason."""
+    matcher = matcher or get_matcher()
+    text = check_text_fields({name: getattr(page, name, None) for name in TEXT_FIELDS}, page, matcher)
+    findings, page_links, document_links = text.findings, text.page_links, text.document_links
 
     for attachment in _attachments(page):
         title = (attachment.title or "").strip()

@@ -42,13 +42,14 @@ class TestTheTable:
         assert fired("2026-12-03 02:40") == ["publish_scheduled", "purge_application_personal_data"]
         assert fired("2026-12-03 02:50:05") == ["publish_scheduled", "purge_consultation_personal_data"]
         assert fired("2026-12-03 03:30") == ["publish_scheduled", "prune_task_results"]
+        assert fired("2026-12-03 06:30") == ["publish_scheduled", "recompute_indicators"]
         assert fired("2026-12-03 08:00") == ["publish_scheduled", "send_letter_reminders"]
         assert fired("2026-12-03 08:05") == ["publish_scheduled", "send_application_reminders"]
         assert fired("2026-12-03 12:00") == ["publish_scheduled"]
         # The next day, each daily job again.
         assert fired("2026-12-04 08:00") == ["publish_scheduled", "send_letter_reminders"]
         assert queued_jobs().count("send_letter_reminders") == 2
-        assert len(queued_jobs()) == 9 + 7  # every job fired is one task in the queue
+        assert len(queued_jobs()) == 10 + 8  # every job fired is one task in the queue
 
     def test_a_daily_job_missed_by_a_restart_is_caught_up_within_the_hour_only(self):
         assert fired("2026-12-03 08:50") == ["publish_scheduled", "send_letter_reminders", "send_application_reminders"]

@@ -1,0 +1,105 @@
+"""Benchmark: recomputing the inspection indicators (issue 18, 网站监管).
+
+Builds a cluster of N department sites (default 50) with P published items each (default
+1,000) in their news columns — rich text with a page link and a document link each — then
+prints:
+
+- **recompute, all sites**: wall time and SQL queries of ``RecomputeIndicatorsAction()``
+  (every rule for every site, rows replaced in one transaction), and queries per site;
+- **recompute, one site**: queries, with P items and with 2 P items in that site (the count
+  must not grow with pages; the script exits with status 1 if it does);
+- **board read**: queries of ``board_rows(visible_sites(...))`` for all N sites.
+
+Runs in a throwaway test database (``harness.run_in_throwaway_database``)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/monitoring.py --sites 50 --pages 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import timedelta
+
+import harness
+
+harness.setup("monitoring")
+
+from bulk_pages import insert_articles  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from wagtail.documents import get_document_model  # noqa: E402
+from wagtail.models import Site  # noqa: E402
+
+from cms.content.models import ColumnPage, ColumnType  # noqa: E402
+from cms.monitoring.actions import RecomputeIndicatorsAction  # noqa: E402
+from cms.monitoring.board import board_rows, visible_sites  # noqa: E402
+
+
+def fill(site: Site, pages: int, document_id: int, start: int) -> None:
+    column = ColumnPage.objects.descendant_of(site.root_page).filter(column_type=ColumnType.NEWS).first()
+    now = timezone.now()
+    rows = [
+        {
+            "title": f"压测信息{start + n}",
+            "slug": f"b{start + n}",
+            "publication_date": now - timedelta(hours=n),
+            "body": (
+                f'<p>第{n}条：关于进一步做好政务公开工作的通知，<a linktype="page" id="{column.pk}">返回栏目</a>，'
+                f'<a linktype="document" id="{document_id}">附件</a>。</p>' * 4
+            ),
+        }
+        for n in range(pages)
+    ]
+    insert_articles(column, rows, live=True)
+
+
+def measure(action) -> tuple[float, int]:
+    reset_queries()  # the log is a bounded deque: counts only move on a fresh one
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        action()
+        elapsed = time.perf_counter() - start
+    return elapsed, len(queries.captured_queries)
+
+
+def run(sites: int, pages: int) -> int:
+    harness.print_machine()
+    harness.timed(f"provision {sites} sites", lambda: harness.grow_cluster(sites))
+    document = get_document_model().objects.create(title="压测附件")
+    all_sites = list(Site.objects.select_related("root_page").order_by("pk"))
+    harness.timed(
+        f"insert {pages} items per site",
+        lambda: [fill(site, pages, document.pk, n * pages) for n, site in enumerate(all_sites)],
+    )
+    total = len(all_sites) * pages
+    seconds, queries = measure(lambda: RecomputeIndicatorsAction().execute())
+    print(f"recompute, all sites ({len(all_sites)} sites, {total:,} items)")
+    print(f"  time          {seconds:.2f} s ({seconds / len(all_sites) * 1000:.0f} ms per site)")
+    print(f"  queries       {queries} ({queries / len(all_sites):.1f} per site)")
+    one = all_sites[0]
+    _seconds, before = measure(lambda: RecomputeIndicatorsAction(one).execute())
+    fill(one, pages, document.pk, total)
+    seconds, after = measure(lambda: RecomputeIndicatorsAction(one).execute())
+    print("recompute, one site")
+    print(f"  queries       {before} with {pages} items, {after} with {2 * pages}; time {seconds:.2f} s")
+    user = get_user_model().objects.create_superuser("bench", "bench@example.gov.cn", "Bench-pass-2026")
+    visible_sites(user)  # the user's permissions, cached on it
+    seconds, board = measure(lambda: board_rows(visible_sites(user)))
+    print(f"board read      {board} queries, {seconds * 1000:.0f} ms for {len(all_sites)} sites")
+    return 0 if after <= before else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=1000, help="published items per site")
+    args = parser.parse_args()
+    return harness.run_in_throwaway_database(lambda: run(args.sites, args.pages), "monbench")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
