@@ -79,6 +79,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     *NOTICE_TEMPLATES,
     # 后台任务: the task queue's failures and the scheduled jobs (cms/operations).
     "operations.view_background_tasks",
+    # 访问统计 of every site and the cluster (cms/visits).
+    "visits.view_cluster_visits",
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cms.applications",
     "cms.consultations",
     "cms.operations",
+    "cms.visits",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -139,6 +140,7 @@ MIGRATION_MODULES = {
     "consultations": "migrations.consultations",
     "notices": "migrations.notices",
     "operations": "migrations.operations",
+    "visits": "migrations.visits",
 }
 
 # DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same
