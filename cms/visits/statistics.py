@@ -121,9 +121,8 @@ class Chart:
     summary: str
 
 
-def _nice_ceiling(value: int) -> int:
-    """The smallest 1, 2 or 5 × 10^n not below ``value`` (at least 4): the axis' top."""
-    value = max(value, 4)
+def _nice_step(value: float) -> int:
+    """The smallest 1, 2 or 5 × 10^n not below ``value`` (at least 1): the axis' step."""
     magnitude = 1
     while magnitude * 10 <= value:
         magnitude *= 10
@@ -136,7 +135,9 @@ def _nice_ceiling(value: int) -> int:
 def trend_chart(days: list[DayFigures], width: int = 960, height: int = 300) -> Chart:
     left, top, right, bottom = 56, 16, 16, 40
     plot_width, plot_height = width - left - right, height - top - bottom
-    ceiling = _nice_ceiling(max((d.views for d in days), default=0))
+    highest = max((d.views for d in days), default=0)
+    step = _nice_step(highest / 5)
+    ceiling = step * max(-(-highest // step), 1)  # whole steps up to the busiest day (at most 5 of them, plus one)
     slot = plot_width / max(len(days), 1)
     bar_width = max(slot * 0.7, 1)
 
@@ -156,7 +157,7 @@ def trend_chart(days: list[DayFigures], width: int = 960, height: int = 300) -> 
             )
         )
         points.append(f"{round(left + n * slot + slot / 2, 1)},{y_of(d.visitors)}")
-    y_ticks = [Tick(y_of(ceiling * k // 4), str(ceiling * k // 4)) for k in range(5)]
+    y_ticks = [Tick(y_of(value), str(value)) for value in range(0, ceiling + 1, step)]
     every = max(1, round(len(days) / 8))
     x_ticks = [
         Tick(round(left + n * slot + slot / 2, 1), f"{d.date:%m-%d}") for n, d in enumerate(days) if n % every == 0
