@@ -137,7 +137,7 @@ def trend_chart(days: list[DayFigures], width: int = 960, height: int = 300) -> 
     plot_width, plot_height = width - left - right, height - top - bottom
     highest = max((d.views for d in days), default=0)
     step = _nice_step(highest / 5)
-    ceiling = step * max(-(-highest // step), 1)  # whole steps up to the busiest day (at most 5 of them, plus one)
+    ceiling = step * max(-(-highest // step), 1)  # whole steps up to the busiest day, at most 5
     slot = plot_width / max(len(days), 1)
     bar_width = max(slot * 0.7, 1)
 
