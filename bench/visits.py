@@ -6,7 +6,8 @@ Issue 18 item 4. On PostgreSQL with Redis (``REDIS_URL``, required: the counters
   ``wrk`` posts the beacon (``/api/views/<id>/``) for the demo's live pages at random,
   with a different user agent per request (many visitors), and the script prints the
   beacons per second (goal ≥ 1,000) and checks that Redis counted every one of them
-  (the site views before and after equal wrk's answered requests);
+  (the site views before and after equal wrk's answered requests); then, as a yardstick of
+  what the machine gives at that moment, the cached home page on the same processes;
 - **aggregation**: a day of ``VISITS_BENCH_SITES`` sites (default 200) ×
   ``VISITS_BENCH_PAGES`` pages each (default 1,000, bulk-inserted), every page viewed
   1–20 times by 1–10 visitors, written to Redis as the beacons write it; then the time
@@ -111,12 +112,17 @@ def run_beacon() -> bool:
         errors = re.search(r"Socket errors: (.*)", output)
         time.sleep(0.5)  # requests wrk gave up on at the end may still be counted
         counted = site_views() - before
+        # The yardstick at the same moment on the same processes: a page from the page cache.
+        for _ in range(4 * WORKERS):
+            processes.fetch(port, "localhost", "/")
+        cached = processes.wrk(port, "localhost", "/", seconds=WRK_SECONDS, connections=WRK_CONNECTIONS)
     finally:
         processes.stop(process)
     print(
         f"  {rate:8.0f} beacons/s, latency p50 {p50}, p99 {p99}"
         + (f" (socket errors: {errors.group(1)})" if errors else "")
     )
+    print(f"  yardstick: cached home page {cached.rate:8.0f} requests/s, p50 {cached.p50} (same gunicorn, just after)")
     print(f"  answered {answered}, counted in Redis {counted}: {'none lost' if counted >= answered else 'LOST COUNTS'}")
     print(f"  load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     ok = rate >= BEACON_GOAL and counted >= answered
