@@ -97,11 +97,17 @@ def aggregate_day(day: date) -> int:
 
 
 def store_article_totals() -> int:
-    """Copy the live 浏览次数 totals into ``PageViewCount`` (the larger figure wins); how many."""
-    raw = redis().hgetall(counting.totals_key())
-    totals = {int(k): int(v) for k, v in raw.items()}
-    if not totals:
+    """Copy the live 浏览次数 of the articles counted since the last run into ``PageViewCount``
+    (the larger figure wins, so a repeated or concurrent run changes nothing); how many."""
+    client = redis()
+    changed = [int(pk) for pk in client.smembers(counting.changed_key())]
+    if not changed:
         return 0
+    totals = {}
+    for start in range(0, len(changed), BATCH):
+        chunk = changed[start : start + BATCH]
+        values = client.hmget(counting.totals_key(), [str(pk) for pk in chunk])
+        totals.update({pk: int(v) for pk, v in zip(chunk, values, strict=True) if v is not None})
     live = set(Page.objects.filter(pk__in=totals).values_list("pk", flat=True))
     stored = dict(PageViewCount.objects.filter(page_id__in=live).values_list("page_id", "count"))
     rows = [PageViewCount(page_id=pk, count=max(totals[pk], stored.get(pk, 0))) for pk in live]
@@ -111,7 +117,10 @@ def store_article_totals() -> int:
         )
     gone = [str(pk) for pk in totals if pk not in live]
     if gone:
-        redis().hdel(counting.totals_key(), *gone)
+        client.hdel(counting.totals_key(), *gone)
+    # Only after the rows are written, so a failed run copies them next time. An article counted
+    # between the read and this removal is copied at its next view (readers see Redis's figure).
+    client.srem(counting.changed_key(), *[str(pk) for pk in changed])
     return len(rows)
 
 

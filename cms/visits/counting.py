@@ -8,7 +8,8 @@ pipeline to Redis:
 
 * ``HINCRBY`` of the day's views hash for the site, the column and the page;
 * ``PFADD`` of the visitor's token to the day's HyperLogLog of each of them;
-* for an article, the running 浏览次数 total (``HSETNX`` seeds it from the database).
+* for an article, the running 浏览次数 total (``HSETNX`` seeds it from the database) and
+  ``SADD`` to the set of articles the job has to copy.
 
 The aggregation job (``aggregation.py``) turns the counters into ``VisitDay`` rows.
 
@@ -93,6 +94,11 @@ def salt_key(day: date) -> str:
 
 def totals_key() -> str:
     return f"{prefix()}article_totals"
+
+
+def changed_key() -> str:
+    """The articles counted since the job last copied their totals (so it copies only those)."""
+    return f"{prefix()}article_totals:changed"
 
 
 # Hash fields name what is counted: s<site>, c<site>:<column>, p<site>:<page>.
@@ -207,8 +213,9 @@ def record_visit(facts: PageFacts, address: str, user_agent: str, day: date | No
     if facts.is_article:
         pipe.hsetnx(totals_key(), str(facts.page_id), facts.stored_count)
         pipe.hincrby(totals_key(), str(facts.page_id), 1)
+        pipe.sadd(changed_key(), str(facts.page_id))
     results = pipe.execute()
-    return int(results[-1]) if facts.is_article else None
+    return int(results[-2]) if facts.is_article else None
 
 
 def current_count(facts: PageFacts) -> int:

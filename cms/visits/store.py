@@ -69,6 +69,24 @@ class _MemoryRedis:
             table = self.data.get(key, {})
             return sum(table.pop(field, None) is not None for field in fields)
 
+    def hmget(self, key: str, fields: list[str]) -> list:
+        return [self.hget(key, field) for field in fields]
+
+    def sadd(self, key: str, *members: str) -> int:
+        with self.lock:
+            members_set = self.data.setdefault(key, set())
+            before = len(members_set)
+            members_set.update(members)
+            return len(members_set) - before
+
+    def smembers(self, key: str) -> set[bytes]:
+        return {str(m).encode() for m in set(self.data.get(key, ()))}
+
+    def srem(self, key: str, *members: str) -> int:
+        with self.lock:
+            members_set = self.data.get(key, set())
+            return sum(1 for m in members if m in members_set and not members_set.discard(m))
+
     def pfadd(self, key: str, *members: str) -> int:
         with self.lock:
             members_set = self.data.setdefault(key, set())

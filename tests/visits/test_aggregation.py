@@ -57,6 +57,11 @@ class TestIdempotent:
         aggregate()
         aggregate()
         assert PageViewCount.current(article.pk) == 4
+        assert not redis().exists(counting.changed_key())  # copied: the next run has nothing to copy
+        assert aggregate().totals == 0
+        beacon(client, article.pk)
+        assert aggregate().totals == 1
+        assert PageViewCount.current(article.pk) == 5
         PageViewCount.objects.filter(page_id=article.pk).update(count=10)  # e.g. restored from a backup
         aggregate()
         assert PageViewCount.current(article.pk) == 10  # the larger figure wins, never goes back
