@@ -81,6 +81,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/search.py
 	$(PY) bench/checks.py
 	$(PY) bench/syndication.py
+	$(PY) bench/visits.py
 
 ## screenshots: PNGs of the public pages for the README (needs chromium and fonts-noto-cjk)
 screenshots: $(VENV)/.installed-test

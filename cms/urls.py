@@ -29,7 +29,7 @@ urlpatterns = [
     # The proof-of-work challenge every public form's widget fetches (core/public_forms.py).
     path("public-forms/challenge/", challenge_view, name="public_form_challenge"),
     path("", include("cms.content.feed_urls")),
-    path("", include("cms.content.article_urls")),
+    path("", include("cms.visits.urls")),
 ]
 
 if settings.DEBUG:

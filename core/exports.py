@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -71,21 +72,37 @@ def csv_response(filename: str, headers: Row, rows: Iterable[Row], *, stream: bo
     return _attachment(response, filename)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook; ``number_formats`` maps a 0-based column to an Excel format ("0.0%")."""
+
+    title: str
+    headers: Row
+    rows: Iterable[Row]
+    number_formats: dict[int, str] | None = None
+
+
+def xlsx_workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook of several sheets, each written as ``xlsx_bytes`` writes one."""
+    workbook = Workbook(write_only=True)  # rows go to the file as they come: constant memory
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title)
+        sheet.append(_safe_row(spec.headers))
+        for row in spec.rows:
+            row = _safe_row(row)
+            if spec.number_formats:
+                row = [_formatted(sheet, value, spec.number_formats.get(i)) for i, value in enumerate(row)]
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_bytes(
     sheet_title: str, headers: Row, rows: Iterable[Row], *, number_formats: dict[int, str] | None = None
 ) -> bytes:
     """An XLSX workbook of one sheet; ``number_formats`` maps a 0-based column to an Excel format ("0.0%")."""
-    workbook = Workbook(write_only=True)  # rows go to the file as they come: constant memory
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append(_safe_row(headers))
-    for row in rows:
-        row = _safe_row(row)
-        if number_formats:
-            row = [_formatted(sheet, value, number_formats.get(i)) for i, value in enumerate(row)]
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook_bytes([Sheet(sheet_title, headers, rows, number_formats)])
 
 
 def xlsx_response(filename: str, sheet_title: str, headers: Row, rows: Iterable[Row], **options) -> HttpResponse:

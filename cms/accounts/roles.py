@@ -82,6 +82,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     # 网站监管: every site's inspection indicators, their recompute and the manual entries (cms/monitoring).
     "monitoring.view_all_indicators",
     *(f"monitoring.{a}_manualentry" for a in ("add", "view")),
+    # 访问统计 of every site and the cluster (cms/visits).
+    "visits.view_cluster_visits",
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

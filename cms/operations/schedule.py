@@ -34,7 +34,8 @@ class Job:
     label: str
     command: str
     args: tuple[str, ...] = ()
-    at: time | None = None  # local time of day; None: every minute
+    at: time | None = None  # local time of day; None: every ``every_minutes`` minutes
+    every_minutes: int = 1
     # Commands that work on django-tasks-db's own table (not there with the immediate backend).
     needs_task_queue: bool = False
     catch_up: timedelta = field(default=DAILY_CATCH_UP)
@@ -43,7 +44,8 @@ class Job:
         """The time slot due at ``now`` (the latest scheduled time not after it), or None
         when that slot is past its catch-up window."""
         if self.at is None:
-            return now.replace(second=0, microsecond=0)
+            minute = now.replace(second=0, microsecond=0)
+            return minute - timedelta(minutes=minute.minute % self.every_minutes)
         local = timezone.localtime(now)
         slot = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
         if slot > local:
@@ -54,6 +56,8 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # 定时发布/到期下线 (docs/workflow.md).
     Job("publish_scheduled", "定时发布与到期下线", "publish_scheduled"),
+    # 访问统计: the beacons' Redis counters into daily rows (docs/monitoring.md).
+    Job("aggregate_visits", "汇总访问统计", "aggregate_visits", every_minutes=10),
     # Personal data past its retention, at night (docs/interaction.md, applications.md, consultations.md).
     Job("purge_letter_personal_data", "清除来信个人信息", "purge_letter_personal_data", at=time(2, 30)),
     Job("purge_application_personal_data", "清除依申请公开个人信息", "purge_application_personal_data", at=time(2, 40)),

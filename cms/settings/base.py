@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cms.consultations",
     "cms.operations",
     "cms.monitoring",
+    "cms.visits",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -141,6 +142,7 @@ MIGRATION_MODULES = {
     "notices": "migrations.notices",
     "operations": "migrations.operations",
     "monitoring": "migrations.monitoring",
+    "visits": "migrations.visits",
 }
 
 # DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same

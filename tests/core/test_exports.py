@@ -144,6 +144,17 @@ class TestEveryExport:
         assert (rank.value, submitted.value, adopted.value, rate.value) == (1, 4, 1, 0.25)
         assert rate.number_format == "0.0%"
 
+    def test_visit_statistics_xlsx(self, client, superuser, portal, evil_item):
+        from cms.visits.aggregation import aggregate
+
+        client.post(f"/api/views/{evil_item.pk}/", HTTP_HOST=portal.hostname, HTTP_USER_AGENT="Mozilla/5.0")
+        aggregate()
+        client.force_login(superuser)
+        response = client.get(reverse("visits:site", args=[portal.pk]), {"export": "xlsx"})
+        pages = load_workbook(io.BytesIO(body_of(response)))["页面"]
+        title, _url, views, _visitors = next(pages.iter_rows(min_row=2))
+        assert (title.data_type, title.value, views.value) == ("s", SAFE, 1)
+
 
 class TestReadBack:
     """An export is re-importable (docs/catalogue.md): the importer reads a neutralised cell as written."""

@@ -36,31 +36,41 @@ def queued_jobs() -> list[str]:
 @pytest.mark.usefixtures("db", "database_queue")
 class TestTheTable:
     def test_a_day_of_the_schedule(self):
-        assert fired("2026-12-03 02:30") == ["publish_scheduled", "purge_letter_personal_data"]
+        assert fired("2026-12-03 02:30") == ["publish_scheduled", "aggregate_visits", "purge_letter_personal_data"]
         assert fired("2026-12-03 02:30:40") == []  # same minute: already fired
         assert fired("2026-12-03 02:31") == ["publish_scheduled"]
-        assert fired("2026-12-03 02:40") == ["publish_scheduled", "purge_application_personal_data"]
-        assert fired("2026-12-03 02:50:05") == ["publish_scheduled", "purge_consultation_personal_data"]
-        assert fired("2026-12-03 03:30") == ["publish_scheduled", "prune_task_results"]
-        assert fired("2026-12-03 06:30") == ["publish_scheduled", "recompute_indicators"]
-        assert fired("2026-12-03 08:00") == ["publish_scheduled", "send_letter_reminders"]
+        assert fired("2026-12-03 02:40") == ["publish_scheduled", "aggregate_visits", "purge_application_personal_data"]
+        assert fired("2026-12-03 02:50:05") == [
+            "publish_scheduled",
+            "aggregate_visits",
+            "purge_consultation_personal_data",
+        ]
+        assert fired("2026-12-03 03:30") == ["publish_scheduled", "aggregate_visits", "prune_task_results"]
+        assert fired("2026-12-03 06:30") == ["publish_scheduled", "aggregate_visits", "recompute_indicators"]
+        assert fired("2026-12-03 08:00") == ["publish_scheduled", "aggregate_visits", "send_letter_reminders"]
         assert fired("2026-12-03 08:05") == ["publish_scheduled", "send_application_reminders"]
-        assert fired("2026-12-03 12:00") == ["publish_scheduled"]
+        assert fired("2026-12-03 12:00") == ["publish_scheduled", "aggregate_visits"]
         # The next day, each daily job again.
-        assert fired("2026-12-04 08:00") == ["publish_scheduled", "send_letter_reminders"]
+        assert fired("2026-12-04 08:00") == ["publish_scheduled", "aggregate_visits", "send_letter_reminders"]
         assert queued_jobs().count("send_letter_reminders") == 2
-        assert len(queued_jobs()) == 10 + 8  # every job fired is one task in the queue
+        assert len(queued_jobs()) == 10 + 8 + 8  # every job fired is one task in the queue
+        assert queued_jobs().count("aggregate_visits") == 8  # every 10 minutes, on the tens
 
     def test_a_daily_job_missed_by_a_restart_is_caught_up_within_the_hour_only(self):
-        assert fired("2026-12-03 08:50") == ["publish_scheduled", "send_letter_reminders", "send_application_reminders"]
+        assert fired("2026-12-03 08:50") == [
+            "publish_scheduled",
+            "aggregate_visits",
+            "send_letter_reminders",
+            "send_application_reminders",
+        ]
         ScheduledJobRun.objects.all().delete()  # another install, started later in the day
-        assert fired("2026-12-03 09:10") == ["publish_scheduled"]
+        assert fired("2026-12-03 09:10") == ["publish_scheduled", "aggregate_visits"]
 
     def test_a_minute_missed_is_not_run_twice_later(self):
-        assert fired("2026-12-03 12:00") == ["publish_scheduled"]
+        assert fired("2026-12-03 12:00") == ["publish_scheduled", "aggregate_visits"]
         assert fired("2026-12-03 12:07") == ["publish_scheduled"]  # one run for the minutes missed
         assert fired("2026-12-03 12:03") == []  # a clock stepping back fires nothing already covered
-        assert queued_jobs() == ["publish_scheduled", "publish_scheduled"]
+        assert queued_jobs() == ["aggregate_visits", "publish_scheduled", "publish_scheduled"]
 
 
 @pytest.mark.django_db
@@ -77,8 +87,8 @@ def test_the_command_without_the_task_queue_runs_the_jobs_and_skips_the_queues_o
 def test_two_schedulers_at_once_enqueue_each_job_once_and_a_worker_runs_them():
     schedulers = [manage("run_scheduler", "--once", "--now", "2026-12-03T08:00+08:00") for _ in range(3)]
     outputs = [finish(process) for process in schedulers]
-    assert queued_jobs() == ["publish_scheduled", "send_letter_reminders"]
-    assert sum(output.count("已交给后台任务") for output in outputs) == 2
+    assert queued_jobs() == ["aggregate_visits", "publish_scheduled", "send_letter_reminders"]
+    assert sum(output.count("已交给后台任务") for output in outputs) == 3
 
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

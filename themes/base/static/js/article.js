@@ -1,4 +1,4 @@
-/* Article page: 浏览次数, 字号 大/中/小 and 打印. No framework, no dependencies.
+/* Article page: 字号 大/中/小 and 打印 (浏览次数 is filled by visits.js). No framework, no dependencies.
  * The page is served from a shared cache, so everything per-reader happens here;
  * without JavaScript the controls and the count simply stay hidden. */
 (function () {
@@ -57,31 +57,6 @@
     tools.hidden = false;
   }
 
-  // One POST per page load counts the view and answers the new total.
-  function countView() {
-    var counter = document.querySelector("[data-view-count-url]");
-    if (!counter || !window.fetch) {
-      return;
-    }
-    fetch(counter.getAttribute("data-view-count-url"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (data) {
-        if (data && typeof data.count === "number") {
-          counter.querySelector(".view-count-number").textContent = String(data.count);
-          counter.hidden = false;
-        }
-      })
-      .catch(function () {
-        /* the count is a nicety: a failed beacon leaves it hidden */
-      });
-  }
-
   // Print the absolute address after each link (print.css); without this the
   // stylesheet falls back to the href as written, often a bare path.
   function addPrintAddresses() {
@@ -105,7 +80,6 @@
       openMetadata();
     }
     initTools();
-    countView();
     window.addEventListener("beforeprint", function () {
       openMetadata();
       addPrintAddresses();

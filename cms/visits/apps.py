@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "cms.visits"
+    label = "visits"
+    verbose_name = "访问统计"
