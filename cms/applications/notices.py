@@ -54,7 +54,8 @@ def notice_context(application: Application, kind: str, pause_index: int | None 
     pauses = list(application.pauses.all())
     if not any(o.kind == kind and (o.pause is None or o.pause == pause_index) for o in notices_of(application, pauses)):
         return None
-    profile_name = application.unit.profile.organisation.display_name
+    profile = application.unit.profile
+    profile_name = profile.organisation.display_name
     clock = clock_of(application, pauses=pauses)
     context = NoticeContext(
         organisation=profile_name,
@@ -64,6 +65,15 @@ def notice_context(application: Application, kind: str, pause_index: int | None 
         description=application.description,
         notice_date=today(),
         due_date=clock.due_date,
+        # The unit's 政府信息公开工作机构, as its 指南 gives it: where the applicant asks about the notice.
+        contact="　".join(
+            part
+            for part in (
+                profile.disclosure_office_address,
+                profile.disclosure_office_phone and f"电话：{profile.disclosure_office_phone}",
+            )
+            if part
+        ),
     )
     if kind == K.CORRECTION:
         context.notice_date = application.correction_requested_on

@@ -389,6 +389,17 @@ class TestNotices:
         assert c.get(reverse("applications_admin:notice", args=[case.pk, "extension"])).status_code == 404
         assert as_user(client, staff["other_editor"]).get(url).status_code == 404
 
+    def test_a_notice_names_the_units_disclosure_office_to_contact(self, department, staff):
+        from cms.applications.notices import notice_context
+
+        profile = department.profile
+        profile.disclosure_office_address, profile.disclosure_office_phone = "宣州区教育局三楼", "0563-3021234"
+        profile.save()
+        case = registered(department, staff["editor"], today())
+        RequestCorrectionAction(case, staff["editor"], items="请写明文件的年份").execute()
+        context = notice_context(fresh(case), "correction")
+        assert context.contact == "宣州区教育局三楼　电话：0563-3021234"
+
     def test_answer_consultation_and_extension_notices(self, client, department, staff):
         case = registered(department, staff["editor"], today())
         ConsultThirdPartyAction(case, staff["editor"], third_party="某公司").execute()
