@@ -79,6 +79,7 @@ def publish(column: ColumnPage, title: str) -> ArticlePage:
     page.publication_date = timezone.now()
     with review_waived("压测数据"):
         page.save_revision().publish()
+    page.refresh_from_db()  # the publish worked on a copy: this object would still say not live
     return page
 
 
@@ -194,12 +195,13 @@ def takedown_latency() -> bool:
     with ThreadPoolExecutor(32) as pool:
         for _ in range(2):
             list(pool.map(lambda url: processes.fetch(PROXY_PORT, *url), affected))
-    states = {url: processes.fetch(PROXY_PORT, *url)[1].get("X-Cache") for url in affected}
-    cached = sum(state == "HIT" for state in states.values())
-    uncached = [f"{host}{path} ({state})" for (host, path), state in states.items() if state != "HIT"]
+    answers = {url: processes.fetch(PROXY_PORT, *url) for url in affected}
+    states = {url: f"{status} {headers.get('X-Cache')}" for url, (status, headers, _) in answers.items()}
+    cached = sum(state == "200 HIT" for state in states.values())
+    uncached = [f"{host}{path} ({state})" for (host, path), state in states.items() if state != "200 HIT"]
     print(f"   (not cached at the proxy, e.g. {', '.join(uncached[:3])})", file=sys.stderr)
     if uncached:
-        example = next(url for url, state in states.items() if state != "HIT")
+        example = next(url for url, state in states.items() if state != "200 HIT")
         print(f"   (its headers: {processes.fetch(PROXY_PORT, *example)[1]})", file=sys.stderr)
     actor = get_user_model().objects.filter(is_superuser=True).first()
     first_clean: dict[tuple[str, str], tuple[float, float]] = {}
