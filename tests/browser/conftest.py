@@ -24,6 +24,27 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _seeded(seeded_transactional_db):
     """The live server needs committed data: every browser test is transactional."""
+    yield
+    _wait_for_the_live_server()
+
+
+def _wait_for_the_live_server(seconds: float = 10) -> None:
+    """Before the database is emptied: let the live server finish what a page sent as it closed
+    (the visit beacon posts after load), or its query and the flush's TRUNCATE deadlock."""
+    import time
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state NOT IN ('idle')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
 
 
 DEMO_PASSWORD = "Demo-pass-2026"
