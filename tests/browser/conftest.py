@@ -48,6 +48,18 @@ def _wait_for_the_live_server(seconds: float = 10) -> None:
 
 
 DEMO_PASSWORD = "Demo-pass-2026"
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Sign in to the admin at ``base`` through its login form, as a person does (signed out first)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+
 SNAPSHOT_SCHEMA = "browser_demo_snapshot"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cms.monitoring.actions import RecomputeIndicatorsAction
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, log_in
 from tests.browser.test_accessibility import axe, violations  # noqa: F401  (the axe fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,11 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_info_center_reads_the_board_and_opens_a_cause(live_server, page, demo, axe):  # noqa: F811
     RecomputeIndicatorsAction().execute()
     base = f"http://localhost:{demo}"
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    log_in(page, base, "admin", DEMO_PASSWORD)
     page.goto(f"{base}/admin/monitoring/")
     table = page.locator("table.indicator-board")
     text = table.inner_text()

@@ -12,6 +12,7 @@ from cms.workflow.services import seed_word_lists
 from sites.groups import site_group
 from sites.models import Organisation, OrganisationKind, SiteStatus, SiteType
 from sites.services import SubsiteRequest, provision_subsite
+from tests.browser.conftest import log_in as admin_log_in
 from tests.conftest import column_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +26,7 @@ def user(site, role: str, username: str):
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    admin_log_in(page, base, username, PASSWORD)
 
 
 def open_action_menu(page) -> None:

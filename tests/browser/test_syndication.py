@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from cms.syndication.models import PushRecord
 from sites.groups import site_group
 from sites.models import OrganisationKind, SiteType
+from tests.browser.conftest import log_in as admin_log_in
 
 from ..conftest import column_of, publish_article
 
@@ -27,11 +28,7 @@ def user_in(site, role: str, username: str):
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    admin_log_in(page, base, username, PASSWORD)
 
 
 def log_out(page) -> None:

@@ -14,6 +14,7 @@ from sites.groups import site_group
 from sites.models import SiteType
 from tests.conftest import column_of, publish_article
 
+from .conftest import log_in
 from .test_admin_chinese import VISIBLE_STRINGS, english_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,11 +55,7 @@ def test_pages_send_the_beacon_and_the_statistics_page_shows_it(live_server, pag
 
     admin = get_user_model().objects.create_user("jyj_stats", "jyj_stats@example.gov.cn", PASSWORD)
     admin.groups.add(site_group(site, "site_admin"))
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "jyj_stats")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    log_in(page, base, "jyj_stats", PASSWORD)
     page.goto(f"{base}/admin/visits/")
     page.wait_for_url(f"{base}/admin/visits/{site.pk}/")
     chart = page.locator("figure.visits-chart svg")
