@@ -36,7 +36,6 @@ round trips), ``PAGES_BENCH_SECONDS`` (wrk duration, default 10),
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import statistics
@@ -54,7 +53,6 @@ harness.setup("pages")
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -187,10 +185,7 @@ def run_gunicorn(pages: list[Target]) -> bool:
 
 def run() -> int:
     harness.print_machine()
-    harness.timed(
-        "load the demo cluster",
-        lambda: call_command("load_demo", "--password", "Bench-2026", verbosity=0, stdout=io.StringIO()),
-    )
+    harness.load_demo()
     from wagtail.models import Site
 
     client = Client()

@@ -31,7 +31,6 @@ default 10), ``SERVING_BENCH_CONNECTIONS`` (default 64), ``SERVING_BENCH_WORKERS
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import sys
@@ -56,12 +55,12 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 
 from cms.content.models import ArticlePage, ColumnPage  # noqa: E402
 from cms.syndication.takedown import take_down  # noqa: E402
 from core.publishing import review_waived  # noqa: E402
+from tests.conftest import publish_article  # noqa: E402
 
 SITES = int(os.environ.get("SERVING_BENCH_SITES", "30"))
 SECONDS = int(os.environ.get("SERVING_BENCH_SECONDS", "10"))
@@ -74,13 +73,8 @@ GOALS = {"static": 0.5, "hit_rate": 0.95, "takedown": 1.0}
 
 
 def publish(column: ColumnPage, title: str) -> ArticlePage:
-    page = ArticlePage(title=title, slug=f"b{time.time_ns()}", body=f"<p>{title}。</p>", live=False)
-    column.add_child(instance=page)
-    page.publication_date = timezone.now()
-    with review_waived("压测数据"):
-        page.save_revision().publish()
-    page.refresh_from_db()  # the publish worked on a copy: this object would still say not live
-    return page
+    """A new item, live (the shared helper publishes and reads the page back), under a slug of its own."""
+    return publish_article(column, title, slug=f"b{time.time_ns()}")
 
 
 def url_of(page: Page) -> tuple[str, str]:
@@ -264,10 +258,7 @@ def coherency(app_ports: list[int]) -> bool:
 
 def run() -> int:
     harness.print_machine()
-    harness.timed(
-        "load the demo cluster",
-        lambda: call_command("load_demo", "--password", "Bench-2026", verbosity=0, stdout=io.StringIO()),
-    )
+    harness.load_demo()
     harness.timed(f"grow the cluster to {SITES} sites", lambda: harness.grow_cluster(SITES))
     harness.timed("collect static files", lambda: call_command("collectstatic", interactive=False, verbosity=0))
     workdir = processes.workdir("serving")

@@ -24,7 +24,6 @@ Settings: ``VISITS_BENCH_WORKERS`` (gunicorn workers, default 2), ``VISITS_BENCH
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import re
@@ -44,7 +43,6 @@ if not os.environ.get("REDIS_URL"):
 harness.setup("visits")
 
 from bulk_pages import insert_articles  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -202,10 +200,7 @@ def run() -> int:
     stale = list(redis().scan_iter(match=f"{counting.prefix()}*"))  # a previous run's (the prefix is the benchmark's)
     if stale:
         redis().delete(*stale)
-    harness.timed(
-        "load the demo cluster",
-        lambda: call_command("load_demo", "--password", "Bench-2026", verbosity=0, stdout=io.StringIO()),
-    )
+    harness.load_demo()
     ok = True
     if "beacon" in PARTS:
         ok = run_beacon()
