@@ -217,6 +217,14 @@ def _shared_layers(request, _shared_stack, django_db_blocker) -> dict[Callable, 
 
 
 @pytest.fixture
+def outside_any_transaction(_shared_stack, django_db_blocker) -> None:
+    """For a test of what code does outside a transaction: a database test before it on this
+    worker may have left the shared layers' savepoints open on the connection; close them."""
+    with django_db_blocker.unblock():
+        _shared_stack.cut(0)
+
+
+@pytest.fixture
 def _django_db_helper(_shared_layers, _django_db_helper):
     """pytest-django's per-test transaction (or flush), set up once the shared layers are in place."""
     return _django_db_helper

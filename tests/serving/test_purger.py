@@ -58,22 +58,26 @@ def test_what_a_rolled_back_savepoint_collected_is_not_sent_then_but_never_lost(
     assert purges(recorders[0]) == ["page:10 page:9"], "a purge too many is harmless"
 
 
+@pytest.mark.usefixtures("outside_any_transaction")
 def test_outside_a_transaction_the_purge_goes_at_once(recorders):
     front_proxy.purge(tags=["cluster:nav"])
     assert purges(recorders[1]) == ["cluster:nav"]
 
 
+@pytest.mark.usefixtures("outside_any_transaction")
 def test_a_single_tag_or_url_given_as_a_string_is_one_tag(recorders):
     front_proxy.purge(tags="page:12", urls="http://a.test/x/")
     assert purges(recorders[0]) == ["page:12 url:a.test/x/"]
 
 
+@pytest.mark.usefixtures("outside_any_transaction")
 def test_no_proxy_configured_sends_nothing(recorders, settings):
     settings.FRONT_PROXY_URLS = []
     front_proxy.purge(tags=["page:1"], urls=["http://a.test/"])
     assert [purges(recorder) for recorder in recorders] == [[], []]
 
 
+@pytest.mark.usefixtures("outside_any_transaction")
 def test_a_header_past_8_kb_is_split_and_varnish_takes_every_part(varnish, stub_backend, path, settings):
     tags = [f"page:{n:06d}" for n in range(1900)]  # 11 bytes and a space each: about 22.8 kB
     for n in (0, 999, 1899):
@@ -112,6 +116,7 @@ def test_a_proxy_that_recovers_gets_the_purge_on_a_retry(recorders, caplog, djan
     assert [r.levelname for r in caplog.records if r.name == "sites.front_proxy"] == ["WARNING"]
 
 
+@pytest.mark.usefixtures("outside_any_transaction")
 def test_a_refusal_by_the_acl_is_logged_and_not_retried(strict_varnish, settings, caplog):
     settings.FRONT_PROXY_URLS = [strict_varnish.url]
     with caplog.at_level(logging.WARNING, logger="sites.front_proxy"):
