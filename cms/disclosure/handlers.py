@@ -66,9 +66,15 @@ def catalogue_tags(item: ArticlePage) -> set[str]:
     return {catalogue_tag(None), *(catalogue_tag(pk) for pk in organisations - {None})}
 
 
-def remember_listing(sender, instance: ArticlePage, **kwargs) -> None:
+LISTING_FIELDS = frozenset({"in_catalogue", "issuing_organisation", "issuing_organisation_id", "live"})
+
+
+def remember_listing(sender, instance: ArticlePage, update_fields=None, **kwargs) -> None:
     # A live item that leaves the catalogue or changes its 发布机构 leaves a catalogue its new
-    # version is not in: remember which (one query per save of a live item).
+    # version is not in: remember which (one query per save of a live item; none for a save of
+    # other fields only, such as Wagtail's bookkeeping of revisions and locks).
+    if update_fields is not None and not LISTING_FIELDS.intersection(update_fields):
+        return
     if instance.pk and instance.live:
         before = type(instance).objects.filter(pk=instance.pk, in_catalogue=True, live=True)
         setattr(instance, LISTED_AS, before.values_list("issuing_organisation_id", flat=True).first())
