@@ -193,8 +193,8 @@ def takedown_latency() -> bool:
     states = {url: f"{status} {headers.get('X-Cache')}" for url, (status, headers, _) in answers.items()}
     cached = sum(state == "200 HIT" for state in states.values())
     uncached = [f"{host}{path} ({state})" for (host, path), state in states.items() if state != "200 HIT"]
-    print(f"   (not cached at the proxy, e.g. {', '.join(uncached[:3])})", file=sys.stderr)
     if uncached:
+        print(f"   (not cached at the proxy, e.g. {', '.join(uncached[:3])})", file=sys.stderr)
         example = next(url for url, state in states.items() if state != "200 HIT")
         print(f"   (its headers: {processes.fetch(PROXY_PORT, *example)[1]})", file=sys.stderr)
     actor = get_user_model().objects.filter(is_superuser=True).first()

@@ -46,8 +46,11 @@ def _no_failed_task():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages and counts of one
-    test's database must not leak into the next."""
+    test's database must not leak into the next (nor the beacon's copies of its pages)."""
+    from cms.visits.counting import forget_page_facts
+
     cache.clear()
+    forget_page_facts()
 
 
 def new_organisation(name: str | None = None, kind: str = OrganisationKind.DEPARTMENT, **fields) -> Organisation:

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A NUL byte in the path or query is a 400 before any view (or the page cache) reads it.
     "core.http.RejectNullCharactersMiddleware",
+    # The visit beacon needs none of what follows (cms/visits/views.py): answered here.
+    "cms.visits.views.BeaconMiddleware",
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

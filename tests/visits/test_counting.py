@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
@@ -19,6 +20,8 @@ from cms.visits import counting
 from cms.visits.aggregation import aggregate
 from cms.visits.models import Scope, VisitDay
 from cms.visits.store import redis
+from core.http import MAX_ID
+from sites.models import SiteProfile, SiteStatus
 
 from ..conftest import column_of, publish_article
 
@@ -133,6 +136,46 @@ class TestWhatIsCounted:
         root = Page.objects.get(depth=1)  # the tree's root belongs to no site
         assert beacon(client, root.pk).status_code == 404
         assert not list(redis().scan_iter(match=f"{counting.prefix()}d:*"))
+
+    @pytest.mark.parametrize("status", [SiteStatus.PREPARING, SiteStatus.CLOSED, SiteStatus.MAINTENANCE])
+    def test_a_site_the_public_cannot_open_counts_nothing(self, client, township, article, status):
+        SiteProfile.objects.filter(site=township).update(status=status)
+        assert beacon(client, article.pk).status_code == 404
+        assert beacon(client, article.pk, method="get").status_code == 404
+        assert not list(redis().scan_iter(match=f"{counting.prefix()}d:*"))
+
+    def test_a_page_unpublished_stops_counting_once_the_process_s_copy_expires(self, client, article, monkeypatch):
+        assert beacon(client, article.pk).json()["count"] == 1
+        article.unpublish()
+        assert beacon(client, article.pk).json()["count"] == 2, "counted on the process's copy, as a proxy serves it"
+        monkeypatch.setattr(counting, "FACTS_SECONDS", 0)
+        counting.forget_page_facts()
+        assert beacon(client, article.pk).status_code == 404
+
+    def test_an_id_past_the_database_s_integers_is_a_404(self, client):
+        assert beacon(client, MAX_ID + 1).status_code == 404
+
+
+class TestTheBeaconIsCheap:
+    def test_it_is_answered_before_the_page_cache_the_session_and_the_site_middleware(self):
+        stack = settings.MIDDLEWARE
+        beacon_at = stack.index("cms.visits.views.BeaconMiddleware")
+        for later in (
+            "sites.page_cache.AnonymousPageCacheMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "sites.middleware.SiteStatusMiddleware",
+        ):
+            assert stack.index(later) > beacon_at, later
+
+    def test_no_query_once_the_process_holds_the_page(self, client, article, django_assert_num_queries):
+        with django_assert_num_queries(1):  # the page's facts, then held by the process
+            assert beacon(client, article.pk).json() == {"page": article.pk, "count": 1}
+        with django_assert_num_queries(0):
+            response = beacon(client, article.pk)
+        assert response.json() == {"page": article.pk, "count": 2}
+        assert not response.cookies, "no cookie is set or needed"
+        assert "no-store" in response["Cache-Control"]
 
 
 class TestNothingPersonalIsKept:
