@@ -143,6 +143,7 @@ MIGRATION_MODULES = {
     "notices": "migrations.notices",
     "operations": "migrations.operations",
     "monitoring": "migrations.monitoring",
+    "linkcheck": "migrations.linkcheck",
     "visits": "migrations.visits",
 }
 
