@@ -84,7 +84,7 @@ class CheckExternalLinksAction:
         sites = self.sites()
         summary = RunSummary(sites=len(sites))
         if sites:
-            summary.links, summary.addresses = record_links(sites)
+            summary.links, summary.addresses = record_links(sites, every_site=self.site is None)
             due = list(self.due(sites))
             checker = self.checker or LinkChecker()
             by_url = {address.url: address for address in due}
@@ -111,9 +111,10 @@ class CheckExternalLinksAction:
         )
 
 
-def record_links(sites: Sequence[Site]) -> tuple[int, int]:
+def record_links(sites: Sequence[Site], *, every_site: bool = False) -> tuple[int, int]:
     """Replace the sites' ``ExternalLink`` rows by the links of their published pages now;
-    (links, distinct addresses). Only the pages whose text holds "://" are read."""
+    (links, distinct addresses). Only the pages whose text holds "://" are read. ``every_site``:
+    ``sites`` are all the monitored sites, so the rows of any other (a closed site) go too."""
     if not sites:
         return 0, 0
     site_of = SiteOfPath(sites)
@@ -139,7 +140,7 @@ def record_links(sites: Sequence[Site]) -> tuple[int, int]:
         )
         for (_page, url), link in found.items():
             link.url_id = ids[url_hash(url)]
-        ExternalLink.objects.filter(site__in=sites).delete()
+        (ExternalLink.objects.all() if every_site else ExternalLink.objects.filter(site__in=sites)).delete()
         ExternalLink.objects.bulk_create(found.values(), batch_size=BULK_BATCH)
         ExternalUrl.objects.filter(~Exists(ExternalLink.objects.filter(url=OuterRef("pk")))).delete()
     return len(found), len(urls)

@@ -258,6 +258,8 @@ class LinkChecker:
             return Outcome(LinkStatus.BROKEN, error=f"证书校验失败：{error.verify_message}"[:500])
         except ssl.SSLError as error:
             return Outcome(LinkStatus.BROKEN, error=f"加密连接失败：{error.reason or error}"[:500])
+        except http.client.InvalidURL:
+            return Outcome(LinkStatus.BROKEN, error="地址无效")
         except (http.client.HTTPException, ConnectionError) as error:
             return Outcome(LinkStatus.BROKEN, error=f"连接中断或响应无效：{type(error).__name__}")
         except (OSError, ValueError) as error:

@@ -350,7 +350,7 @@ RULES: tuple[Rule, ...] = (
         f"{SOURCE_2019} 单项否决：出现严重表述错误；存在虚假或伪造内容（如发布时间造假）；出现违法违规内容",
     ),
     InternalLinkRule("internal_links", "站内链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
-    ExternalLinkRule("external_links", "外部链接", f"{SOURCE_2019} 可用性：不可用链接"),
+    ExternalLinkRule("external_links", "外部链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
     ManualEntriesRule("manual", "人工录入", f"{SOURCE_2019} 无法自动测量的指标（办事服务、安全防护、政务新媒体等）"),
 )
 RULES_BY_KEY: dict[str, Rule] = {rule.key: rule for rule in RULES}

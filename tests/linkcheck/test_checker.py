@@ -101,6 +101,13 @@ def test_loopback_is_refused_unless_the_test_setting_allows_it(link_server):
     assert link_server.requests == []  # refused before any connection
 
 
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "[::1]", "[::ffff:127.0.0.1]"])
+def test_numeric_forms_of_loopback_are_refused_too(link_server, host):
+    outcome = checker(allow_loopback=False).check(f"http://{host}:{link_server.port}/ok")
+    assert outcome.status == LinkStatus.DENIED
+    assert link_server.requests == []
+
+
 def test_a_redirect_to_a_private_address_is_not_followed(link_server):
     # Loopback allowed (the test server), 10.0.0.0/8 still refused: no packet leaves for it.
     link_server.route("/to-intranet", 302, location="http://10.1.2.3/admin")

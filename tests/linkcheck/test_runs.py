@@ -16,6 +16,7 @@ from cms.linkcheck.models import ExternalLink, ExternalUrl, LinkStatus
 from cms.linkcheck.tasks import check_external_links_task
 from cms.operations.schedule import JOBS_BY_NAME
 from core.publishing import review_waived
+from sites.models import SiteProfile, SiteStatus
 from tests.monitoring.helpers import column_of_type, days_ago, item
 
 from .helpers import checker
@@ -136,6 +137,17 @@ def test_one_site_run_leaves_the_other_sites_links_alone(department, township, l
     assert ExternalLink.objects.filter(site=department).count() == 1
     assert ExternalLink.objects.filter(site=township).count() == 1
     assert sorted(path for _method, path in link_server.paths()) == ["/department", "/township"]
+
+
+def test_a_run_of_every_site_drops_the_links_of_a_site_no_longer_monitored(department, township, link_server):
+    linking(department, link_server.route("/department"))
+    linking(township, link_server.route("/township"))
+    CheckExternalLinksAction().execute()
+    assert ExternalLink.objects.filter(site=township).count() == 1
+    SiteProfile.objects.filter(site=township).update(status=SiteStatus.CLOSED)
+    CheckExternalLinksAction(now=later()).execute()
+    assert list(ExternalLink.objects.values_list("site_id", flat=True)) == [department.pk]
+    assert list(ExternalUrl.objects.values_list("url", flat=True)) == [link_server.url("/department")]
 
 
 def test_the_command_and_its_chinese_errors(department, link_server):
