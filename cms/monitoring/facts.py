@@ -4,14 +4,15 @@
 is listed beneath it (one query, subqueries per row), the home pages' block columns (two
 queries per site: ``HomePage.home_blocks``, the one definition of what a home page shows),
 the letters (two queries), every published page's text (one streamed query per page table)
-with the reviewers' 放行 (one) and the targets of the links in it (three), and the manual
-entries (one). Nothing here grows with the number of pages but the rows read.
+with the reviewers' 放行 (one), the targets of the links in it (three) and the link checker's
+stored results of its external links (one, ``cms.linkcheck``), and the manual entries (one).
+Nothing here grows with the number of pages but the rows read.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from cms.content.visibility import publicly_listed
 from cms.disclosure.models import DisclosureInfoPage
 from cms.letters.models import OPEN_STATES, Letter
 from cms.letters.selectors import Today
+from cms.linkcheck.results import UrlResult, results_by_url
 from cms.syndication.models import TakedownPage
 from cms.syndication.selectors import exclude_taken_down
 from cms.workflow.checks import TEXT_FIELDS, Finding, backdate_tolerance, check_text_fields, get_matcher
@@ -80,6 +82,15 @@ class BrokenLink:
 
 
 @dataclass(frozen=True)
+class ExternalLinkFact:
+    page: Cause
+    on_home_page: bool
+    url: str
+    text: str
+    result: UrlResult | None  # None: not checked yet (cms.linkcheck)
+
+
+@dataclass(frozen=True)
 class OpenLetter:
     id: int
     number: str
@@ -104,6 +115,7 @@ class SiteFacts:
     text_findings: list[TextFinding] = field(default_factory=list)
     faked_dates: list[tuple[Cause, str]] = field(default_factory=list)
     broken_links: list[BrokenLink] = field(default_factory=list)
+    external_links: list[ExternalLinkFact] = field(default_factory=list)
     manual: list[ManualEntry] = field(default_factory=list)  # the latest entry of each indicator
     letters_available: bool = True  # the 互动交流 capability (cms.letters) is installed
 
@@ -115,7 +127,7 @@ def _scope(root_paths: Iterable[str], prefix: str = "") -> Q:
     return condition
 
 
-class _SiteOfPath:
+class SiteOfPath:
     """Which of the sites a tree path belongs to (site roots never nest)."""
 
     def __init__(self, sites: Sequence[Site]):
@@ -137,12 +149,12 @@ def collect_facts(sites: Sequence[Site], now: datetime | None = None) -> dict[in
     facts = {site.pk: SiteFacts(site.pk, today) for site in sites}
     if not sites:
         return facts
-    site_of = _SiteOfPath(sites)
+    site_of = SiteOfPath(sites)
     roots = list(site_of.by_root)
     columns = _columns(roots, site_of, now, facts)
     _home_columns(sites, columns, facts)
     _letters(sites, today, facts)
-    _published_text(roots, site_of, now, facts)
+    _published_text(site_of, now, facts)
     for entry in ManualEntry.objects.filter(site__in=sites).select_related("entered_by"):
         kept = facts[entry.site_id].manual
         if all(other.indicator != entry.indicator for other in kept):  # newest first: the first is the latest
@@ -231,9 +243,41 @@ def _text_sources():
         yield model, [name for name in TEXT_FIELDS if name in names]
 
 
-def _published_text(roots, site_of, now, facts) -> None:
+def published_rows(
+    site_of: SiteOfPath, *, dated: bool = False, containing: str | None = None
+) -> Iterator[tuple[int, type[Page], dict]]:
+    """(site id, page model, row) of every live page of the sites, taken-down ones left out, from
+    one streamed query per page table: a row holds ``id``, ``path`` and the page's TEXT_FIELDS;
+    ``dated`` adds an article's dates and whether it went through the automatic check;
+    ``containing`` keeps only the pages one of whose text fields contains that string."""
+    roots = list(site_of.by_root)
+    for model, names in _text_sources():
+        pages = exclude_taken_down(model.objects.live().filter(_scope(roots)))
+        if containing:
+            pages = pages.filter(_any_contains(names, containing))
+        extra = []
+        if dated and model is ArticlePage:
+            # Only pages that went through the automatic check can have faked their date there:
+            # imported and seeded items keep the dates of their source.
+            pages = pages.annotate(checked=Exists(CheckReport.objects.filter(page_id=OuterRef("pk"))))
+            extra = ["publication_date", "first_published_at", "checked"]
+        for row in pages.values("id", "path", *names, *extra).iterator(chunk_size=2000):
+            site_id = site_of(row["path"])
+            if site_id is not None:
+                yield site_id, model, row
+
+
+def _any_contains(names: Sequence[str], text: str) -> Q:
+    condition = Q()
+    for name in names:
+        condition |= Q(**{f"{name}__contains": text})
+    return condition
+
+
+def _published_text(site_of, now, facts) -> None:
     """Re-run the workflow's word and rich-text checks over every published page of the sites:
     the lists change after publication. Also the faked dates and the links in the text."""
+    roots = list(site_of.by_root)
     matcher = get_matcher()
     overrides: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for page_id, kind, what in CheckOverride.objects.filter(_scope(roots, "page__")).values_list(
@@ -243,34 +287,26 @@ def _published_text(roots, site_of, now, facts) -> None:
     home_ids = {page_id for page_id in Page.objects.filter(path__in=roots).values_list("pk", flat=True)}
     links: list[tuple[int, Cause, int, str, bool]] = []  # site, page, target, text, on home
     documents: list[tuple[int, Cause, int, str, bool]] = []
+    external: list[tuple[int, Cause, str, str, bool]] = []  # site, page, address, text, on home
     tolerance = backdate_tolerance()
-    for model, names in _text_sources():
-        pages = exclude_taken_down(model.objects.live().filter(_scope(roots)))
-        extra = ["publication_date", "first_published_at"] if model is ArticlePage else []
+    for site_id, model, row in published_rows(site_of, dated=True):
+        site = facts[site_id]
+        cause = Cause("page", row["id"], row["title"])
+        text = check_text_fields(row, model, matcher)
+        allowed = overrides.get(row["id"], set())
+        for finding in text.findings:
+            if finding.kind in ("sensitive", "protected", "typo") and (finding.kind, finding.what) not in allowed:
+                site.text_findings.append(TextFinding(cause, finding))
+        on_home = row["id"] in home_ids
+        links += [(site_id, cause, pk, label, on_home) for pk, label, _field in text.page_links]
+        documents += [(site_id, cause, pk, label, on_home) for pk, label, _field in text.document_links]
+        external += [(site_id, cause, url, label, on_home) for url, label, _field in text.external_links]
         if model is ArticlePage:
-            # Only pages that went through the automatic check can have faked their date there:
-            # imported and seeded items keep the dates of their source.
-            pages = pages.annotate(checked=Exists(CheckReport.objects.filter(page_id=OuterRef("pk"))))
-            extra.append("checked")
-        for row in pages.values("id", "path", *names, *extra).iterator(chunk_size=2000):
-            site_id = site_of(row["path"])
-            if site_id is None:
-                continue
-            site = facts[site_id]
-            cause = Cause("page", row["id"], row["title"])
-            text = check_text_fields(row, model, matcher)
-            allowed = overrides.get(row["id"], set())
-            for finding in text.findings:
-                if finding.kind in ("sensitive", "protected", "typo") and (finding.kind, finding.what) not in allowed:
-                    site.text_findings.append(TextFinding(cause, finding))
-            on_home = row["id"] in home_ids
-            links += [(site_id, cause, pk, label, on_home) for pk, label, _field in text.page_links]
-            documents += [(site_id, cause, pk, label, on_home) for pk, label, _field in text.document_links]
-            if model is ArticlePage:
-                faked = _faked_date(row, now, tolerance, allowed)
-                if faked:
-                    site.faked_dates.append((cause, faked))
+            faked = _faked_date(row, now, tolerance, allowed)
+            if faked:
+                site.faked_dates.append((cause, faked))
     _resolve_links(links, documents, facts)
+    _external_links(external, facts)
 
 
 def _faked_date(row: dict, now: datetime, tolerance: timedelta, allowed: set) -> str | None:
@@ -311,3 +347,10 @@ def _resolve_links(links, documents, facts) -> None:
         for site_id, cause, pk, label, on_home in documents:
             if pk not in existing:
                 facts[site_id].broken_links.append(BrokenLink(cause, on_home, label, "链接指向的文件已被删除"))
+
+
+def _external_links(external, facts) -> None:
+    """The links to other web sites with the link checker's stored result of each address (one query)."""
+    results = results_by_url({url for _s, _c, url, _t, _h in external})
+    for site_id, cause, url, label, on_home in external:
+        facts[site_id].external_links.append(ExternalLinkFact(cause, on_home, url, label, results.get(url)))

@@ -253,22 +253,28 @@ def _unique(causes: list[Cause]) -> list[Cause]:
 
 
 @dataclass(frozen=True)
-class InternalLinkRule(Rule):
-    """可用性（站内链接）: links in published text to pages missing, unpublished or taken down,
-    from the page tree (no HTTP). Links on the home page weigh more, as in the indicators."""
+class WeightedLinkRule(Rule):
+    """Broken links deduct more on the home page than elsewhere, as in the indicators' 可用性 item."""
 
     home_each: Decimal = Decimal(1)
     other_each: Decimal = Decimal("0.1")
     deduction_cap: Decimal = Decimal(5)
+
+    def deduction(self, on_home: int, elsewhere: int) -> Decimal:
+        return min(self.home_each * on_home + self.other_each * elsewhere, self.deduction_cap)
+
+
+@dataclass(frozen=True)
+class InternalLinkRule(WeightedLinkRule):
+    """可用性（站内链接）: links in published text to pages missing, unpublished or taken down,
+    from the page tree (no HTTP). Links on the home page weigh more, as in the indicators."""
 
     def evaluate(self, site, facts):
         broken = facts.broken_links
         if not broken:
             return Finding(Status.GREEN, "未发现站内不可用链接。")
         on_home = [link for link in broken if link.on_home_page]
-        deduction = min(
-            self.home_each * len(on_home) + self.other_each * (len(broken) - len(on_home)), self.deduction_cap
-        )
+        deduction = self.deduction(len(on_home), len(broken) - len(on_home))
         first = broken[0]
         return Finding(
             Status.RED,
@@ -280,13 +286,39 @@ class InternalLinkRule(Rule):
 
 
 @dataclass(frozen=True)
-class ExternalLinkRule(Rule):
-    """可用性（外部链接）."""
+class ExternalLinkRule(WeightedLinkRule):
+    """可用性（外部链接）: links in published text to other web sites, as the background link checker
+    (``cms.linkcheck``) last found them. A link is broken once its address failed on
+    ``LINKCHECK_FAILURES_TO_BREAK`` checks in a row; one failure is reported, not counted."""
+
+    urls_in_message: int = 3
 
     def evaluate(self, site, facts):
-        # TODO(issue 18): the bounded background external link checker (timeouts, concurrency,
-        # per-host limits, deny list) is not built yet; until it is this rule has no data.
-        return Finding(Status.NO_DATA, "外部链接检查尚未启用（暂无数据）；可通过人工录入记录抽查结果。")
+        links = facts.external_links
+        if not links:
+            return Finding(Status.GREEN, "已发布信息中没有外部链接。")
+        checked = [link for link in links if link.result is not None and link.result.is_checked]
+        if not checked:
+            return Finding(Status.NO_DATA, f"外部链接{len(links)}处尚未检查（暂无数据）。")
+        unchecked = len(links) - len(checked)
+        pending = f"；另有{unchecked}处尚未检查" if unchecked else ""
+        broken = [link for link in checked if link.result.is_broken]
+        if not broken:
+            failing = [link for link in checked if link.result.consecutive_failures]
+            retry = f"；{len(failing)}处最近一次检查失败，待复查确认" if failing else ""
+            return Finding(Status.GREEN, f"已检查的外部链接{len(checked)}处均可访问{retry}{pending}。")
+        on_home = [link for link in broken if link.on_home_page]
+        examples = "；".join(
+            f"“{link.page.title}”中的{link.url}：{link.result.why}"
+            for link in list({link.url: link for link in broken}.values())[: self.urls_in_message]
+        )
+        return Finding(
+            Status.RED,
+            f"外部不可用链接{len(broken)}处（其中首页{len(on_home)}处，连续{settings.LINKCHECK_FAILURES_TO_BREAK}次检查失败），"
+            f"如{examples}{pending}。",
+            _unique([link.page for link in broken]),
+            self.deduction(len(on_home), len(broken) - len(on_home)),
+        )
 
 
 @dataclass(frozen=True)
@@ -318,7 +350,7 @@ RULES: tuple[Rule, ...] = (
         f"{SOURCE_2019} 单项否决：出现严重表述错误；存在虚假或伪造内容（如发布时间造假）；出现违法违规内容",
     ),
     InternalLinkRule("internal_links", "站内链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
-    ExternalLinkRule("external_links", "外部链接", f"{SOURCE_2019} 可用性：不可用链接"),
+    ExternalLinkRule("external_links", "外部链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
     ManualEntriesRule("manual", "人工录入", f"{SOURCE_2019} 无法自动测量的指标（办事服务、安全防护、政务新媒体等）"),
 )
 RULES_BY_KEY: dict[str, Rule] = {rule.key: rule for rule in RULES}

@@ -71,6 +71,8 @@ JOBS: tuple[Job, ...] = (
         at=time(3, 30),
         needs_task_queue=True,
     ),
+    # 外部链接 (docs/monitoring.md): its results feed the recompute below, which must find them stored.
+    Job("check_external_links", "检查外部链接", "check_external_links", at=time(4, 30)),
     # 检查指标 (docs/monitoring.md): before the working day, so the board and its mails are fresh.
     Job("recompute_indicators", "重新计算检查指标", "recompute_indicators", at=time(6, 30)),
     # Mail before the working day starts; each sends once per day whatever runs it.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cms.consultations",
     "cms.operations",
     "cms.monitoring",
+    "cms.linkcheck",
     "cms.visits",
     "demo",
     "wagtail.contrib.forms",
@@ -144,6 +145,7 @@ MIGRATION_MODULES = {
     "notices": "migrations.notices",
     "operations": "migrations.operations",
     "monitoring": "migrations.monitoring",
+    "linkcheck": "migrations.linkcheck",
     "visits": "migrations.visits",
 }
 
@@ -401,6 +403,28 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cluster-search")
 # at 10,000 by default: counting every match of a very common word reads them all
 # (docs/search.md).
 SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+
+# The external link checker (cms/linkcheck, docs/monitoring.md 外部链接), run daily before the
+# indicators' recompute. It names the cluster in its User-Agent (ASCII: an HTTP header).
+LINKCHECK_USER_AGENT = os.environ.get(
+    "LINKCHECK_USER_AGENT", f"GovSiteClusterLinkChecker/1.0 (+{WAGTAILADMIN_BASE_URL})"
+)
+LINKCHECK_CONNECT_TIMEOUT = float(os.environ.get("LINKCHECK_CONNECT_TIMEOUT", "5"))  # seconds
+LINKCHECK_READ_TIMEOUT = float(os.environ.get("LINKCHECK_READ_TIMEOUT", "10"))  # seconds, per read
+LINKCHECK_CONCURRENCY = int(os.environ.get("LINKCHECK_CONCURRENCY", "8"))  # requests at once
+LINKCHECK_PER_HOST = int(os.environ.get("LINKCHECK_PER_HOST", "2"))  # requests at once to one host
+LINKCHECK_HOST_DELAY = float(os.environ.get("LINKCHECK_HOST_DELAY", "0.5"))  # seconds between starts, per host
+LINKCHECK_MAX_REDIRECTS = int(os.environ.get("LINKCHECK_MAX_REDIRECTS", "5"))
+LINKCHECK_MAX_URLS_PER_RUN = int(os.environ.get("LINKCHECK_MAX_URLS_PER_RUN", "5000"))
+# An address is checked again once its last check is this old (daily job: a little under a day).
+LINKCHECK_RECHECK_HOURS = int(os.environ.get("LINKCHECK_RECHECK_HOURS", "20"))
+# A link is broken only after failing this many checks in a row (a server down for an hour is not).
+LINKCHECK_FAILURES_TO_BREAK = int(os.environ.get("LINKCHECK_FAILURES_TO_BREAK", "2"))
+# Hosts never contacted: "example.com" (and its subdomains) or a pattern "*.internal.example.com".
+LINKCHECK_DENY_HOSTS = env_list("LINKCHECK_DENY_HOSTS")
+# Loopback addresses are refused like every non-public address; only the test settings allow
+# them (the tests' servers listen there). No environment variable can turn this on.
+LINKCHECK_ALLOW_LOOPBACK = False
 
 # 互动交流 letters (cms/letters, docs/interaction.md).
 LETTER_WARNING_WORKING_DAYS = int(os.environ.get("LETTER_WARNING_WORKING_DAYS", "1"))

@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Public forms stay guarded in tests; an easy challenge keeps solving it fast (tests/core/public_form_helpers.py).
 PUBLIC_FORM_CHALLENGE_MAX_NUMBER = 1000
+# The link checker's tests run servers on loopback (tests/linkcheck); they never leave it.
+LINKCHECK_ALLOW_LOOPBACK = True
 # Uploaded test files go to a throwaway folder, never into the work tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-media-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cluster-test-private-"))

@@ -8,9 +8,10 @@ once per process and rebuilt only when a list changes (the ``core.cache`` scope
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import ahocorasick
 from django.conf import settings
@@ -151,6 +152,7 @@ class _RichTextReader(HTMLParser):
         self.parts: list[str] = []
         self.page_links: list[tuple[int, str]] = []
         self.document_links: list[tuple[int, str]] = []
+        self.external_links: list[tuple[str, str]] = []  # (address, link text): http(s) only
         self.images_without_alt: list[str] = []
         self.empty_headings: list[str] = []
         self._link: tuple[str, int, list[str]] | None = None
@@ -160,6 +162,8 @@ class _RichTextReader(HTMLParser):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("linktype") in ("page", "document") and (attrs.get("id") or "").isdigit():
             self._link = (attrs["linktype"], int(attrs["id"]), [])
+        elif tag == "a" and not attrs.get("linktype") and _is_web_address(attrs.get("href") or ""):
+            self._link = ("external", attrs["href"].strip(), [])
         elif tag == "embed" and attrs.get("embedtype") == "image" and not (attrs.get("alt") or "").strip():
             self.images_without_alt.append(self._tail())
         elif tag in self.HEADINGS:
@@ -167,8 +171,11 @@ class _RichTextReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "a" and self._link:
-            kind, pk, text = self._link
-            (self.page_links if kind == "page" else self.document_links).append((pk, "".join(text)))
+            kind, target, text = self._link
+            if kind == "external":
+                self.external_links.append((target, "".join(text)))
+            else:
+                (self.page_links if kind == "page" else self.document_links).append((target, "".join(text)))
             self._link = None
         elif tag in self.HEADINGS and self._heading:
             if not "".join(self._heading[1]).strip():
@@ -190,6 +197,15 @@ class _RichTextReader(HTMLParser):
     @property
     def text(self) -> str:
         return "".join(self.parts).strip()
+
+
+def _is_web_address(href: str) -> bool:
+    """An absolute http(s) address: what the external link checker may look at (not mailto:, tel:, a path)."""
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _field_label(page: Page, name: str) -> str:
@@ -234,16 +250,18 @@ OVERRIDABLE_KINDS = ("sensitive", "protected", "typo")
 @dataclass
 class TextCheck:
     """What the text fields of one page hold: word and accessibility findings, and the links in its rich text
-    as (target id, link text, field label)."""
+    as (target id, link text, field label); the external ones as (address, link text, field label)."""
 
     findings: list[Finding]
     page_links: list[tuple[int, str, str]]
     document_links: list[tuple[int, str, str]]
+    external_links: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def check_text_fields(values: dict[str, object], page_or_model, matcher: Matcher) -> TextCheck:
+def check_text_fields(values: dict[str, object], page_or_model, matcher: Matcher | None) -> TextCheck:
     """The word lists and the rich-text checks over ``values`` (field name → stored value) of a page
-    or a page model: no query, so already published pages can be checked in bulk (cms.monitoring)."""
+    or a page model: no query, so already published pages can be checked in bulk (cms.monitoring).
+    ``matcher`` None: only the rich text is read (its links, for cms.linkcheck), no word lists."""
     result = TextCheck([], [], [])
     for name in TEXT_FIELDS:
         value = values.get(name)
@@ -257,6 +275,7 @@ def check_text_fields(values: dict[str, object], page_or_model, matcher: Matcher
             text = reader.text
             result.page_links += [(pk, text_, label) for pk, text_ in reader.page_links]
             result.document_links += [(pk, text_, label) for pk, text_ in reader.document_links]
+            result.external_links += [(url, text_, label) for url, text_ in reader.external_links]
             result.findings += [
                 Finding(
                     "accessibility",
@@ -281,7 +300,8 @@ def check_text_fields(values: dict[str, object], page_or_model, matcher: Matcher
             ]
         else:
             text = value
-        result.findings += check_words(text, label, matcher)
+        if matcher is not None:
+            result.findings += check_words(text, label, matcher)
     return result
 
 

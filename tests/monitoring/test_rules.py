@@ -270,8 +270,16 @@ def test_a_broken_link_on_the_home_page_weighs_more(department):
     assert "其中首页1个" in finding.message
 
 
-def test_external_links_report_no_data_rather_than_a_pass(department):
-    assert evaluate("external_links", department).status == Status.NO_DATA
+def test_external_links_never_checked_report_no_data_rather_than_a_pass(department):
+    # The checked statuses (green, red after two failures): tests/linkcheck/test_rule.py.
+    assert evaluate("external_links", department).status == Status.GREEN  # no external link at all
+    item(
+        column_of_type(department, ColumnType.NEWS),
+        days_ago(1),
+        body='<p><a href="https://www.gov.cn/">中国政府网</a></p>',
+    )
+    finding = evaluate("external_links", department)
+    assert finding.status == Status.NO_DATA and "1处尚未检查" in finding.message
 
 
 # --- 人工录入 and the score ---------------------------------------------------------------

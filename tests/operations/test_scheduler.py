@@ -46,6 +46,7 @@ class TestTheTable:
             "purge_consultation_personal_data",
         ]
         assert fired("2026-12-03 03:30") == ["publish_scheduled", "aggregate_visits", "prune_task_results"]
+        assert fired("2026-12-03 04:30") == ["publish_scheduled", "aggregate_visits", "check_external_links"]
         assert fired("2026-12-03 06:30") == ["publish_scheduled", "aggregate_visits", "recompute_indicators"]
         assert fired("2026-12-03 08:00") == ["publish_scheduled", "aggregate_visits", "send_letter_reminders"]
         assert fired("2026-12-03 08:05") == ["publish_scheduled", "send_application_reminders"]
@@ -53,8 +54,8 @@ class TestTheTable:
         # The next day, each daily job again.
         assert fired("2026-12-04 08:00") == ["publish_scheduled", "aggregate_visits", "send_letter_reminders"]
         assert queued_jobs().count("send_letter_reminders") == 2
-        assert len(queued_jobs()) == 10 + 8 + 8  # every job fired is one task in the queue
-        assert queued_jobs().count("aggregate_visits") == 8  # every 10 minutes, on the tens
+        assert len(queued_jobs()) == 11 + 9 + 9  # every job fired is one task in the queue
+        assert queued_jobs().count("aggregate_visits") == 9  # every 10 minutes, on the tens
 
     def test_a_daily_job_missed_by_a_restart_is_caught_up_within_the_hour_only(self):
         assert fired("2026-12-03 08:50") == [
