@@ -11,11 +11,14 @@ Nothing here grows with the number of pages but the rows read.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -30,8 +33,16 @@ from cms.letters.selectors import Today
 from cms.linkcheck.results import UrlResult, results_by_url
 from cms.syndication.models import TakedownPage
 from cms.syndication.selectors import exclude_taken_down
-from cms.workflow.checks import TEXT_FIELDS, Finding, backdate_tolerance, check_text_fields, get_matcher
+from cms.workflow.checks import (
+    TEXT_FIELDS,
+    Finding,
+    TextCheck,
+    backdate_tolerance,
+    check_text_fields,
+    get_matcher,
+)
 from cms.workflow.models import CheckOverride, CheckReport
+from core.cache import Scope, generation
 
 from .models import ManualEntry
 
@@ -274,11 +285,43 @@ def _any_contains(names: Sequence[str], text: str) -> Q:
     return condition
 
 
+# What the word lists and the rich-text reader find in a page's text depends only on that text,
+# its page type (the field labels) and the lists: held in the cache under all three, so a daily
+# recompute parses only the pages whose text changed since (or all, once the lists change).
+TEXT_RESULT_SECONDS = 30 * 24 * 3600
+TEXT_BATCH = 2000
+
+
+def _text_key(version: str, model: type[Page], names: Sequence[str], row: dict) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for name in names:
+        digest.update(str(row.get(name) or "").encode())
+        digest.update(b"\0")
+    return f"monitoring:text:{version}:{model._meta.label_lower}:{digest.hexdigest()}"
+
+
+def _checked_texts(rows: Iterable[tuple[int, type[Page], dict]]) -> Iterator[tuple[int, type[Page], dict, TextCheck]]:
+    """Each row with ``check_text_fields`` of its text: from the cache, or checked now and stored."""
+    matcher, version = get_matcher(), generation(Scope.WORD_LISTS)
+    names = dict(_text_sources())
+    rows = iter(rows)
+    while batch := list(islice(rows, TEXT_BATCH)):
+        keys = [_text_key(version, model, names[model], row) for _site, model, row in batch]
+        held = cache.get_many(set(keys))
+        fresh: dict[str, TextCheck] = {}
+        for (site_id, model, row), key in zip(batch, keys, strict=True):
+            text = held.get(key) or fresh.get(key)
+            if text is None:
+                text = fresh[key] = check_text_fields(row, model, matcher)
+            yield site_id, model, row, text
+        if fresh:
+            cache.set_many(fresh, TEXT_RESULT_SECONDS)
+
+
 def _published_text(site_of, now, facts) -> None:
     """Re-run the workflow's word and rich-text checks over every published page of the sites:
     the lists change after publication. Also the faked dates and the links in the text."""
     roots = list(site_of.by_root)
-    matcher = get_matcher()
     overrides: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for page_id, kind, what in CheckOverride.objects.filter(_scope(roots, "page__")).values_list(
         "page_id", "kind", "what"
@@ -289,10 +332,9 @@ def _published_text(site_of, now, facts) -> None:
     documents: list[tuple[int, Cause, int, str, bool]] = []
     external: list[tuple[int, Cause, str, str, bool]] = []  # site, page, address, text, on home
     tolerance = backdate_tolerance()
-    for site_id, model, row in published_rows(site_of, dated=True):
+    for site_id, model, row, text in _checked_texts(published_rows(site_of, dated=True)):
         site = facts[site_id]
         cause = Cause("page", row["id"], row["title"])
-        text = check_text_fields(row, model, matcher)
         allowed = overrides.get(row["id"], set())
         for finding in text.findings:
             if finding.kind in ("sensitive", "protected", "typo") and (finding.kind, finding.what) not in allowed:

@@ -204,6 +204,19 @@ def test_prohibited_word_in_a_published_page_is_a_veto(department):
     assert [cause.id for cause in finding.causes] == [page.pk]
 
 
+def test_a_page_whose_text_changed_since_the_last_recompute_is_read_again(department):
+    # The recompute holds what it found in each text (under the text and the lists): a new
+    # text is a new entry, the same text on another page the same one.
+    SensitiveWord.objects.create(word="违禁内容", severity=Severity.BLOCK)
+    news = column_of_type(department, ColumnType.NEWS)
+    page = item(news, days_ago(1), body="<p>一段正常的文字。</p>")
+    assert evaluate("accuracy", department).status == Status.GREEN
+    type(page).objects.filter(pk=page.pk).update(body="<p>一段含违禁内容的文字。</p>")  # as a reviewed publish leaves it
+    assert [cause.id for cause in evaluate("accuracy", department).causes] == [page.pk]
+    twin = item(news, days_ago(1), body="<p>一段含违禁内容的文字。</p>")
+    assert {cause.id for cause in evaluate("accuracy", department).causes} == {page.pk, twin.pk}
+
+
 def test_misspelt_protected_term_is_a_veto(department):
     ProtectedTerm.objects.create(correct="宣州区", wrong_variants="宣洲区", severity=Severity.BLOCK)
     item(column_of_type(department, ColumnType.NEWS), days_ago(1), body="<p>宣洲区召开会议。</p>")
