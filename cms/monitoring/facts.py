@@ -27,7 +27,7 @@ from wagtail.models import Page, Site
 from cms.content.models import ArticlePage, ColumnPage, HomePage
 from cms.content.navigation import beneath_outer, content_below
 from cms.content.visibility import publicly_listed
-from cms.disclosure.models import DisclosureInfoPage
+from cms.disclosure.models import DisclosureInfoPage, InterpretationPage, PolicyDocumentPage
 from cms.letters.models import OPEN_STATES, Letter
 from cms.letters.selectors import Today
 from cms.linkcheck.results import UrlResult, results_by_url
@@ -43,11 +43,14 @@ from cms.workflow.checks import (
 )
 from cms.workflow.models import CheckOverride, CheckReport
 from core.cache import Scope, generation
+from sites.models import SiteProfile
 
 from .models import ManualEntry
 
 # How many causes of one kind a site keeps: the board links to them, the message gives the total.
 MAX_CAUSES = 200
+VOLUME_DAYS = 30  # 信息发布: the volume counted over this many days (rules.PublishingVolumeRule)
+INTERPRETATION_DAYS = 365  # 解读回应: the policies of this many days are looked at (rules.InterpretationRule)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,10 @@ class SiteFacts:
     external_links: list[ExternalLinkFact] = field(default_factory=list)
     manual: list[ManualEntry] = field(default_factory=list)  # the latest entry of each indicator
     letters_available: bool = True  # the 互动交流 capability (cms.letters) is installed
+    site_type: str | None = None  # SiteProfile.site_type (None for a site without a profile)
+    published_recently: int = 0  # items dated within the last VOLUME_DAYS days (not in the future)
+    # 政策文件 of the last INTERPRETATION_DAYS with the days since their publication, and no 政策解读
+    uninterpreted: list[tuple[Cause, int]] = field(default_factory=list)
 
 
 def _scope(root_paths: Iterable[str], prefix: str = "") -> Q:
@@ -166,6 +173,9 @@ def collect_facts(sites: Sequence[Site], now: datetime | None = None) -> dict[in
     _home_columns(sites, columns, facts)
     _letters(sites, today, facts)
     _published_text(site_of, now, facts)
+    _interpretations(roots, site_of, now, facts)
+    for site_id, site_type in SiteProfile.objects.filter(site__in=sites).values_list("site_id", "site_type"):
+        facts[site_id].site_type = site_type
     for entry in ManualEntry.objects.filter(site__in=sites).select_related("entered_by"):
         kept = facts[entry.site_id].manual
         if all(other.indicator != entry.indicator for other in kept):  # newest first: the first is the latest
@@ -332,6 +342,7 @@ def _published_text(site_of, now, facts) -> None:
     documents: list[tuple[int, Cause, int, str, bool]] = []
     external: list[tuple[int, Cause, str, str, bool]] = []  # site, page, address, text, on home
     tolerance = backdate_tolerance()
+    recent = now - timedelta(days=VOLUME_DAYS)
     for site_id, model, row, text in _checked_texts(published_rows(site_of, dated=True)):
         site = facts[site_id]
         cause = Cause("page", row["id"], row["title"])
@@ -344,11 +355,31 @@ def _published_text(site_of, now, facts) -> None:
         documents += [(site_id, cause, pk, label, on_home) for pk, label, _field in text.document_links]
         external += [(site_id, cause, url, label, on_home) for url, label, _field in text.external_links]
         if model is ArticlePage:
+            if row["publication_date"] is not None and recent <= row["publication_date"] <= now:
+                site.published_recently += 1
             faked = _faked_date(row, now, tolerance, allowed)
             if faked:
                 site.faked_dates.append((cause, faked))
     _resolve_links(links, documents, facts)
     _external_links(external, facts)
+
+
+def _interpretations(roots, site_of, now, facts) -> None:
+    """The 政策文件 dated within the last INTERPRETATION_DAYS that no public 政策解读 explains (one query)."""
+    interpreted = publicly_listed(InterpretationPage.objects.filter(interprets=OuterRef("pk")))
+    policies = (
+        publicly_listed(PolicyDocumentPage.objects.filter(_scope(roots)))
+        .filter(publication_date__gte=now - timedelta(days=INTERPRETATION_DAYS), publication_date__lte=now)
+        .annotate(interpreted=Exists(interpreted))
+        .filter(interpreted=False)
+        .order_by("publication_date")
+        .values_list("id", "path", "title", "publication_date")
+    )
+    for pk, path, title, published in policies:
+        site_id = site_of(path)
+        if site_id is not None:
+            days = (timezone.localdate(now) - timezone.localdate(published)).days
+            facts[site_id].uninterpreted.append((Cause("page", pk, title), days))
 
 
 def _faked_date(row: dict, now: datetime, tolerance: timedelta, allowed: set) -> str | None:

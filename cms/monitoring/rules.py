@@ -22,8 +22,9 @@ from wagtail.models import Site
 
 from cms.content.models import ColumnType
 from cms.workflow.models import Severity
+from sites.models import SiteType
 
-from .facts import MAX_CAUSES, Cause, ColumnFact, SiteFacts
+from .facts import INTERPRETATION_DAYS, MAX_CAUSES, VOLUME_DAYS, Cause, ColumnFact, SiteFacts
 from .models import STATUS_RANK, Status
 
 SOURCE_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
@@ -334,6 +335,66 @@ class ManualEntriesRule(Rule):
         return Finding(worst.status, lines, [], deduction)
 
 
+@dataclass(frozen=True)
+class PublishingVolumeRule(Rule):
+    """信息发布: how many items a site published in the last ``facts.VOLUME_DAYS`` days.
+
+    The indicators score 信息发布 by its volume and timeliness without a national figure;
+    the minimums are the cluster's (a portal gathers every unit's news, a subsite about one
+    item a week)."""
+
+    portal_minimum: int = 30
+    subsite_minimum: int = 4
+    deduction_low: Decimal = Decimal(1)
+    deduction_none: Decimal = Decimal(3)
+
+    def evaluate(self, site, facts):
+        minimum = self.portal_minimum if facts.site_type == SiteType.PORTAL else self.subsite_minimum
+        count = facts.published_recently
+        if count >= minimum:
+            return Finding(Status.GREEN, f"近{VOLUME_DAYS}天发布信息{count}条。")
+        if count == 0:
+            return Finding(Status.RED, f"近{VOLUME_DAYS}天未发布任何信息。", [], self.deduction_none)
+        return Finding(
+            Status.AMBER,
+            f"近{VOLUME_DAYS}天发布信息{count}条，少于{minimum}条。",
+            [],
+            self.deduction_low,
+        )
+
+
+@dataclass(frozen=True)
+class InterpretationRule(Rule):
+    """解读回应: 政策文件 of the last ``facts.INTERPRETATION_DAYS`` days without a 政策解读.
+
+    Interpretations are to be published with their policy (同步发布); one missing past
+    ``grace_days`` deducts, within them it is a warning."""
+
+    grace_days: int = 7
+    deduction_each: Decimal = Decimal("0.5")
+    deduction_cap: Decimal = Decimal(5)
+
+    def evaluate(self, site, facts):
+        if not facts.uninterpreted:
+            return Finding(Status.GREEN, f"近{INTERPRETATION_DAYS // 365}年的政策文件均已发布解读（或没有政策文件）。")
+        late = [cause for cause, days in facts.uninterpreted if days > self.grace_days]
+        pending = [cause for cause, days in facts.uninterpreted if days <= self.grace_days]
+        causes = late + pending
+        if not late:
+            return Finding(
+                Status.AMBER,
+                f"{len(pending)}个政策文件尚未发布解读：{_titles(pending)}；发布{self.grace_days}天后仍无解读将扣分。",
+                causes,
+            )
+        deduction = _capped(len(late), self.deduction_each, self.deduction_cap)
+        return Finding(
+            Status.RED,
+            f"{len(late)}个政策文件发布超过{self.grace_days}天仍无解读：{_titles(late)}。",
+            causes,
+            deduction,
+        )
+
+
 RULES: tuple[Rule, ...] = (
     HomePageUpdateRule("home_update", "首页更新", f"{SOURCE_2019} 单项否决：首页栏目超过2周未更新"),
     ColumnUpdateRule(
@@ -351,6 +412,8 @@ RULES: tuple[Rule, ...] = (
     ),
     InternalLinkRule("internal_links", "站内链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
     ExternalLinkRule("external_links", "外部链接", f"{SOURCE_2019} 可用性：不可用链接（首页链接加权）"),
+    PublishingVolumeRule("volume", "信息发布", f"{SOURCE_2019} 信息发布：政务动态、信息公开等信息的更新量"),
+    InterpretationRule("interpretation", "解读回应", f"{SOURCE_2019} 解读回应：政策文件与解读材料同步发布"),
     ManualEntriesRule("manual", "人工录入", f"{SOURCE_2019} 无法自动测量的指标（办事服务、安全防护、政务新媒体等）"),
 )
 RULES_BY_KEY: dict[str, Rule] = {rule.key: rule for rule in RULES}

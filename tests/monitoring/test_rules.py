@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,11 +11,13 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from cms.content.models import ColumnPage, ColumnType
+from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from cms.letters.actions import RejectLetterAction
 from cms.letters.deadlines import due_date_for
 from cms.monitoring.models import ManualEntry, ManualIndicator, Status
 from cms.monitoring.rules import months_before, score_of
 from cms.workflow.models import CheckOverride, CheckReport, ProtectedTerm, SensitiveWord, Severity, TypoPair
+from core.publishing import review_waived
 from tests.letters.conftest import write_letter
 
 from .helpers import NOW, add_column, column_of_type, days_ago, evaluate, fill_blank_columns, item
@@ -211,7 +214,9 @@ def test_a_page_whose_text_changed_since_the_last_recompute_is_read_again(depart
     news = column_of_type(department, ColumnType.NEWS)
     page = item(news, days_ago(1), body="<p>一段正常的文字。</p>")
     assert evaluate("accuracy", department).status == Status.GREEN
-    type(page).objects.filter(pk=page.pk).update(body="<p>一段含违禁内容的文字。</p>")  # as a reviewed publish leaves it
+    type(page).objects.filter(pk=page.pk).update(
+        body="<p>一段含违禁内容的文字。</p>"
+    )  # as a reviewed publish leaves it
     assert [cause.id for cause in evaluate("accuracy", department).causes] == [page.pk]
     twin = item(news, days_ago(1), body="<p>一段含违禁内容的文字。</p>")
     assert {cause.id for cause in evaluate("accuracy", department).causes} == {page.pk, twin.pk}
@@ -331,3 +336,68 @@ def test_column_type_interval_is_the_columns_own(department):
         item(add_column(department.root_page, ColumnType.NEWS, interval=30), days_ago(20))
     assert evaluate("column_update", department).status == Status.GREEN
     assert ColumnPage.objects.filter(update_interval_days=30).count() == 5
+
+
+# --- 信息发布 (volume) and 解读回应 ----------------------------------------------------------
+
+
+def test_publishing_volume_of_the_last_30_days(department, portal):
+    news = column_of_type(department, ColumnType.NEWS)
+    item(news, days_ago(40))
+    item(news, days_ago(-2))  # dated in the future: not published yet
+    finding = evaluate("volume", department)
+    assert finding.status == Status.RED and finding.deduction == Decimal(3)
+    for n in (29, 5):
+        item(news, days_ago(n))
+    finding = evaluate("volume", department)
+    assert (finding.status, finding.deduction) == (Status.AMBER, Decimal(1))
+    assert "2条，少于4条" in finding.message
+    for n in (1, 0):
+        item(news, days_ago(n))
+    assert evaluate("volume", department).status == Status.GREEN
+    portal_news = column_of_type(portal, ColumnType.NEWS)
+    for n in range(4):
+        item(portal_news, days_ago(n))
+    assert evaluate("volume", portal).status == Status.AMBER, "a portal is held to 30 a month"
+
+
+SERIAL = itertools.count(1)
+
+
+def publish_policy_in(site, when, title: str) -> PolicyDocumentPage:
+    column = column_of_type(site, ColumnType.POLICY)
+    return publish_article_of(PolicyDocumentPage, column, title, when)
+
+
+def publish_article_of(model, column, title: str, when, **fields):
+    page = model(
+        title=title, slug=f"p{next(SERIAL)}", publication_date=when, body=f"<p>{title}</p>", live=False, **fields
+    )
+    if model is PolicyDocumentPage:
+        organisation = column.get_site().profile.organisation
+        page.issuing_organisation, page.genre, page.disclosure_term = organisation, "通知", "long_term"
+        page.topic, page.date_formed = Topic.objects.get(parent=None, name="综合政务"), timezone.localdate(when)
+    column.add_child(instance=page)
+    with review_waived("测试数据"):
+        page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def test_a_policy_without_interpretation_warns_then_deducts(department):
+    recent = publish_policy_in(department, days_ago(3), "关于新近政策的通知")
+    finding = evaluate("interpretation", department)
+    assert finding.status == Status.AMBER and [c.id for c in finding.causes] == [recent.pk]
+    older = publish_policy_in(department, days_ago(20), "关于较早政策的通知")
+    publish_policy_in(department, days_ago(400), "关于一年多以前政策的通知")  # beyond the year looked at
+    finding = evaluate("interpretation", department)
+    assert (finding.status, finding.deduction) == (Status.RED, Decimal("0.5"))
+    assert [c.id for c in finding.causes] == [older.pk, recent.pk]
+    interpretation = InterpretationPage(
+        title="《关于较早政策的通知》解读", slug="jd1", publication_date=days_ago(19), body="<p>解读</p>", live=False
+    )
+    interpretation.interprets = [older, recent]
+    column_of_type(department, ColumnType.POLICY).add_child(instance=interpretation)
+    with review_waived("测试数据"):
+        interpretation.save_revision().publish()
+    assert evaluate("interpretation", department).status == Status.GREEN
