@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -17,6 +20,28 @@ ALLOWED_NAMES = (
     "wagtailadmin_javascript_catalog",
     "wagtailadmin_sprite",
 )
+
+
+RENEWED_AT = "_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Activity keeps a signed-in session alive: the idle expiry (``SESSION_COOKIE_AGE``) is
+    renewed by saving the session, at most once every ``SESSION_RENEW_SECONDS``, so an idle
+    session ends 30 minutes after the last activity (less that minute at most) and an active
+    one costs no write on every request. A request without a session creates none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key is not None:
+            renewed = session.get(RENEWED_AT, 0)  # loads it: an unknown or expired key becomes None
+            now = int(time.time())
+            if session.session_key is not None and now - renewed >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_AT] = now  # modified: SessionMiddleware saves it with a new expiry
+        return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:

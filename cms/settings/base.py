@@ -81,6 +81,7 @@ MIDDLEWARE = [
     # First after security headers: a cached page is served with no database query.
     "sites.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cms.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -240,9 +241,12 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
 AUDIT_LOG_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180")))
-# Idle sessions end after 30 minutes: every request renews the expiry.
+# Idle sessions end after 30 minutes: activity renews the expiry, at most once a minute
+# (cms.accounts.middleware.SessionRenewalMiddleware) rather than a write on every request.
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

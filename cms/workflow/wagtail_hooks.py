@@ -125,7 +125,10 @@ def register_word_lists():
 
 class EmergencyReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return emergency_publications_for(request.user).exists()
+        # Wagtail asks twice per admin page (the menu, then its render): one query, remembered.
+        if not hasattr(request, "_emergency_reports_shown"):
+            request._emergency_reports_shown = emergency_publications_for(request.user).exists()
+        return request._emergency_reports_shown
 
 
 class AuditMenuItem(MenuItem):

@@ -12,9 +12,13 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image as PILImage
@@ -27,6 +31,7 @@ from wagtail.models import Collection, ModelLogEntry
 from cms.accounts.audit import purge_audit_log
 from cms.accounts.errors import AccountError
 from cms.accounts.lifecycle import reset_password, unlock_account
+from cms.accounts.middleware import RENEWED_AT
 from cms.accounts.models import AccountProfile
 from core.security import sanitize_html
 from tests.accounts.conftest import PASSWORD
@@ -244,13 +249,41 @@ class TestSessions:
         session = Session.objects.get()
         left = session.expire_date - timezone.now()
         assert timedelta(minutes=29) < left <= timedelta(minutes=30)
-        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes later
+        expire_idle(session)
         response = client.get("/admin/")
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
+    def test_activity_renews_the_expiry_at_most_once_a_minute(self, department, make_account, client):
+        client.force_login(make_account(department))
+        assert client.get("/admin/").status_code == 200
+        session = Session.objects.get()
+        store = SessionStore(session.session_key)
+        first = session.expire_date
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/").status_code == 200
+        assert Session.objects.get().expire_date == first, "renewed less than a minute ago: no write"
+        assert not [q for q in queries if "django_session" in q["sql"]], "read from the cache, not written"
+        store[RENEWED_AT] -= settings.SESSION_RENEW_SECONDS  # a minute later
+        store.save()
+        Session.objects.update(expire_date=first - timedelta(minutes=5))  # and 5 minutes of it gone
+        assert client.get("/admin/").status_code == 200
+        assert Session.objects.get().expire_date > first, "renewed: another 30 idle minutes"
+
+    def test_a_stale_session_cookie_creates_no_session(self, client, department):
+        client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+        assert client.get("/admin/login/").status_code == 200
+        assert client.get(department.root_page.url).status_code == 200
+        assert not Session.objects.exists()
+
     def test_session_settings(self):
-        assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+        assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
         assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def expire_idle(session: Session) -> None:
+    """30 idle minutes later: the row and the cached copy have expired together."""
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    cache.delete(SessionStore(session.session_key).cache_key)
 
 
 def directives(response) -> dict[str, str]:

@@ -96,7 +96,8 @@ def test_board_query_count_does_not_grow_with_sites(
     client, portal, department, make_site, make_user, django_assert_max_num_queries
 ):
     """The board's own reads are two queries (sites, their rows) for 2 or 6 sites; the whole admin
-    request (session, 2FA, permissions, menus: Wagtail's chrome and our middleware) stays constant too."""
+    request, on the portal's hostname as the info center opens it (session, 2FA, permissions,
+    menus: Wagtail's chrome and our middleware), is at most 15 and stays so (issue 18's goal)."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -105,18 +106,18 @@ def test_board_query_count_does_not_grow_with_sites(
     user = make_user(None, "信息中心")
     center = signed_in(client, user)
     RecomputeIndicatorsAction().execute()
-    center.get(BOARD)  # warm the per-process caches (menu, site facts)
+    center.get(BOARD, HTTP_HOST=portal.hostname)  # warm the per-process caches (menu, site facts, session)
     reset_queries()  # the log is a bounded deque, full after provisioning: its counts would not move
     with CaptureQueriesContext(connection) as two:
-        assert len(center.get(BOARD).context["rows"]) == 2
+        assert len(center.get(BOARD, HTTP_HOST=portal.hostname).context["rows"]) == 2
     request_queries = len(two.captured_queries)  # now: the log moves on
-    assert request_queries <= 25
+    assert request_queries <= 15, [query["sql"][:80] for query in two.captured_queries]
     for n in range(4):
         make_site(f"extra{n}.example.gov.cn", name=f"测试单位{n}")
     RecomputeIndicatorsAction().execute()
-    center.get(BOARD)
+    center.get(BOARD, HTTP_HOST=portal.hostname)
     with django_assert_max_num_queries(request_queries):
-        assert len(center.get(BOARD).context["rows"]) == 6
+        assert len(center.get(BOARD, HTTP_HOST=portal.hostname).context["rows"]) == 6
     with django_assert_max_num_queries(4):  # the user's permissions (2, then cached), the sites, their rows
         assert len(board_rows(visible_sites(user))) == 6
 
