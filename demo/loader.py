@@ -28,7 +28,9 @@ from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from cms.disclosure.standing_pages import fill_standing_pages
 from cms.letters.demo import load_letters_demo
+from cms.monitoring.demo import load_monitoring_demo
 from cms.syndication.demo import load_syndication_demo
+from cms.visits.demo import load_visits_demo
 from cms.workflow.demo import load_workflow_demo
 from core.publishing import review_waived
 from sites.groups import ROLES, site_group
@@ -218,6 +220,8 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     others = [site for key, site in sites.items() if key != "portal"]
     counts["consultations"] = load_demo_consultations(sites["portal"], others)  # one open, one closed with feedback
     counts["applications"] = load_applications_demo(sites)  # every state; one overdue, one extended, one consulting
+    counts["visits"] = load_visits_demo(sites)  # 30 days of readers, through the counters and the aggregation
+    counts["recent_items"] = load_monitoring_demo(sites)  # recent news, an amber township, a faulty department
     return counts
 
 

@@ -10,6 +10,7 @@ from wagtail.models import Site
 
 from cms.content.models import ArticlePage
 from cms.content.navigation import blank_menu_column_findings, menu_columns
+from cms.monitoring.demo import recent_items
 from cms.syndication.models import PushRecord
 from demo.loader import DEMO_SITES, load_articles, starting_items
 from sites.models import SiteType
@@ -42,7 +43,8 @@ class TestLoadDemo:
         # The demo's pushes add aliases and copies (cms/syndication/demo.py); count the originals.
         pushed = PushRecord.objects.filter(resulting_page__isnull=False).values("resulting_page_id")
         starting = sum(len(starting_items(spec, Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES)
-        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting
+        recent = sum(len(recent_items(Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES) + 1
+        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting + recent
 
     def test_no_column_in_any_navigation_is_blank(self, demo, client):
         for spec in DEMO_SITES:
@@ -107,3 +109,28 @@ class TestDemoLetters:
         assert Letter.objects.filter(site__hostname="localhost", unit__hostname="jyj.localhost").exists()
         assert not transferred.filter(unit=None).exists()
         assert Letter.objects.filter(unit=None, state=LetterState.PENDING).exists()  # 待分办 at the info center
+
+
+class TestMonitoringDemo:
+    def test_the_board_shows_an_amber_township_and_a_faulty_department(self, demo):
+        from cms.monitoring.models import SiteIndicator, Status
+
+        def status(hostname: str, rule: str) -> str:
+            return SiteIndicator.objects.get(site__hostname=hostname, rule=rule).status
+
+        assert status("shuiyang.localhost", "home_update") == Status.AMBER
+        assert {status(spec.hostname, "home_update") for spec in DEMO_SITES if spec.key != "shuiyang"} == {
+            Status.GREEN
+        }, "every other site has recent news"
+        broken = SiteIndicator.objects.get(site__hostname="wjw.localhost", rule="external_links")
+        assert broken.status == Status.RED and "wsj.xuanzhou.invalid" in broken.message
+        blank = SiteIndicator.objects.get(site__hostname="wjw.localhost", rule="blank_columns")
+        assert {"统计信息", "人事信息"} <= {cause["title"] for cause in blank.causes}
+
+    def test_every_site_has_thirty_days_of_visits(self, demo):
+        from cms.visits.models import Scope, VisitDay
+
+        for spec in DEMO_SITES:
+            days = VisitDay.objects.filter(site__hostname=spec.hostname, scope=Scope.SITE)
+            assert days.count() == 30, spec.hostname
+            assert all(day.visitors <= day.views for day in days)
