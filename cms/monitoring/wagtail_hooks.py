@@ -65,6 +65,7 @@ class ManualEntryMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_monitoring_menu():
     menu = Menu(
+        register_hook_name="register_monitoring_menu_item",  # other apps' items (cms.site_reports)
         items=[
             BoardMenuItem("检查指标", reverse_lazy("monitoring_board"), icon_name="warning", order=100),
             ManualEntryMenuItem(

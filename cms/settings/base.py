@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cms.operations",
     "cms.monitoring",
     "cms.visits",
+    "cms.site_reports",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -143,6 +144,7 @@ MIGRATION_MODULES = {
     "operations": "migrations.operations",
     "monitoring": "migrations.monitoring",
     "visits": "migrations.visits",
+    "site_reports": "migrations.site_reports",
 }
 
 # DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same
