@@ -71,6 +71,6 @@ def register_monitoring_menu():
             ManualEntryMenuItem(
                 "人工录入", reverse_lazy(manual_entries.get_url_name("index")), icon_name="edit", order=200
             ),
-        ]
+        ],
     )
     return SubmenuMenuItem("网站监管", menu, icon_name="view", order=190)

@@ -58,7 +58,7 @@ class Report:
     @property
     def missing(self) -> list[Field]:
         """The required rows with no value yet: the page cannot be generated before they are filled."""
-        return [row.field for row in self.rows if row.value is None and row.field.required]
+        return [row.field for row in self.rows if not row.from_system and row.value is None and row.field.required]
 
     def value(self, key: str) -> object:
         return next(row.value for row in self.rows if row.field.key == key)
