@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from cms.content.blueprints import WEBSITE_ANNUAL_REPORTS, ensure_column
 from cms.content.models import ColumnPage
@@ -105,6 +105,8 @@ def _portal() -> Site | None:
 
 
 def _report_column(site: Site) -> ColumnPage:
+    # Two sites generating at once both create the portal's column unless its home page is held.
+    Page.objects.select_for_update().filter(pk=site.root_page_id).values_list("pk").first()
     profile = SiteProfile.objects.select_related("organisation").get(site=site)
     column, created = ensure_column(site.root_page, WEBSITE_ANNUAL_REPORTS, profile.organisation)
     if created:

@@ -128,3 +128,22 @@ def test_the_portal_lists_every_sites_published_report(client, department, towns
 def test_a_report_page_lives_in_a_column(department):
     assert SiteReportPage.parent_page_types == ["content.ColumnPage"]
     assert SiteReportPage in ColumnPage.allowed_subpage_models()
+
+
+def test_the_page_opens_in_the_editor_and_shows_its_table_in_public(client, department, make_user, crafted):
+    from tests.conftest import USER_PASSWORD
+
+    admin = make_user(department, "site_admin")
+    page = generate(department, admin)
+    assert client.login(username=admin.username, password=USER_PASSWORD)
+    editor = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert editor.status_code == 200
+    html = editor.content.decode()
+    assert "此处不可编辑" in html and "<td>网站总访问量（单位：次）</td><td>150</td>" in html
+    assert 'name="body"' not in html  # the table is changed by regenerating, never by hand
+    client.logout()
+    publish(page, department, make_user)
+    public = client.get(SiteReportPage.objects.get(pk=page.pk).get_url_parts()[2], HTTP_HOST=department.hostname)
+    assert public.status_code == 200
+    body = public.content.decode()
+    assert '<table class="site-report">' in body and "<td>政务动态信息更新量</td><td>2</td>" in body
