@@ -100,6 +100,11 @@ def site_report(request: HttpRequest, site_id: int, year: int) -> HttpResponse:
     else:
         form = EnteredValuesForm(initial={**form_proposals(site, entered), **form_initial(entered)})
     report = build_report(site, year, entered)
+    # Each row with its form field when the user fills it in (a computed row has none).
+    sections = [
+        (section, [(row, form[row.field.key] if editable and not row.from_system else None) for row in rows])
+        for section, rows in report.sections()
+    ]
     return TemplateResponse(
         request,
         "site_reports/site.html",
@@ -108,6 +113,7 @@ def site_report(request: HttpRequest, site_id: int, year: int) -> HttpResponse:
             "year": year,
             "years": _years(),
             "report": report,
+            "sections": sections,
             "form": form,
             "stored": stored,
             "editable": editable,
