@@ -55,7 +55,7 @@ class Field:
 
 
 C, A, YN, T = Kind.COUNT, Kind.AMOUNT, Kind.YES_NO, Kind.TEXT
-VISITS = "访问统计（cms.visits）"
+VISITS = "访问统计"
 ITEMS = "本网站当年发布的信息（发布时间在本年度、公众可见）"
 LETTERS = "互动交流·留言办理统计（与信箱统计页同一口径）"
 CONSULTATIONS = "意见征集"
