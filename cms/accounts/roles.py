@@ -84,6 +84,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     *(f"monitoring.{a}_manualentry" for a in ("add", "view")),
     # 访问统计 of every site and the cluster (cms/visits).
     "visits.view_cluster_visits",
+    # 政府网站工作年度报表 of every site, read and exported (cms/site_reports).
+    "site_reports.view_all_site_reports",
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

@@ -131,6 +131,20 @@ GOVERNMENT_DISCLOSURE = ColumnSpec("政府信息公开", "zfxxgk", Disclosure, D
 # 互动交流 on every site (《政府网站发展指引》: one of the four functions every government site has):
 # cms.letters places the site's mailbox in it, cms.consultations lists its 意见征集 there.
 INTERACTION = ColumnSpec("互动交流", "hdjl", Interaction)
+# 概况 columns: the 政府网站工作年度报表 counts their items as 概况类信息 (cms.site_reports).
+TOWNSHIP_OVERVIEW = ColumnSpec("乡镇概况", "xzgk", Special)
+DEPARTMENT_OVERVIEW = ColumnSpec("部门概况", "bmgk", Special)
+OVERVIEW_COLUMNS = (TOWNSHIP_OVERVIEW, DEPARTMENT_OVERVIEW)
+# 政府网站工作年度报表 (国办函〔2018〕12号): each site's reports; the portal's also lists every
+# site's. Not provisioned with the tree: an empty column counts against the inspection's
+# 空白栏目 for a whole year, so the first generated report creates it (``ensure_column``).
+WEBSITE_ANNUAL_REPORTS = ColumnSpec(
+    "政府网站工作年度报表",
+    "wzndbb",
+    Special,
+    show_in_menus=False,
+    description="本网站每年公布的上一年度政府网站工作年度报表。",
+)
 
 PORTAL = Blueprint(
     SiteType.PORTAL,
@@ -157,7 +171,7 @@ PORTAL = Blueprint(
 TOWNSHIP = Blueprint(
     SiteType.TOWNSHIP,
     (
-        ColumnSpec("乡镇概况", "xzgk", Special),
+        TOWNSHIP_OVERVIEW,
         WORK_NEWS,
         NOTICES,
         GOVERNMENT_DISCLOSURE,
@@ -169,7 +183,7 @@ TOWNSHIP = Blueprint(
 DEPARTMENT = Blueprint(
     SiteType.DEPARTMENT,
     (
-        ColumnSpec("部门概况", "bmgk", Special),
+        DEPARTMENT_OVERVIEW,
         WORK_NEWS,
         NOTICES,
         POLICIES,
@@ -188,3 +202,12 @@ def build_column_tree(home: Page, site_type: str, organisation: Organisation) ->
         parent_path = path.rpartition("/")[0]
         page = spec.make_page(organisation, top_level=parent_path == "")
         parents[path] = parents[parent_path].add_child(instance=page)
+
+
+def ensure_column(home: Page, spec: ColumnSpec, organisation: Organisation) -> tuple[ColumnPage, bool]:
+    """The top-level column of ``spec`` under ``home`` (found by its slug, the blueprint's key),
+    created as the blueprint would have if the site has none; and whether it was created."""
+    existing = ColumnPage.objects.child_of(home).filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing, False
+    return home.add_child(instance=spec.make_page(organisation, top_level=True)), True

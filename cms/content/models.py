@@ -162,6 +162,7 @@ class ColumnPage(PublishGuardMixin, ServingMixin, Page):
         "disclosure.PolicyDocumentPage",
         "disclosure.InterpretationPage",
         "disclosure.AnnualReportPage",
+        "site_reports.SiteReportPage",
         "disclosure.DisclosureInfoPage",
         "disclosure.CataloguePage",
         "letters.MailboxPage",

@@ -65,11 +65,12 @@ class ManualEntryMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_monitoring_menu():
     menu = Menu(
+        register_hook_name="register_monitoring_menu_item",  # other apps' items (cms.site_reports)
         items=[
             BoardMenuItem("检查指标", reverse_lazy("monitoring_board"), icon_name="warning", order=100),
             ManualEntryMenuItem(
                 "人工录入", reverse_lazy(manual_entries.get_url_name("index")), icon_name="edit", order=200
             ),
-        ]
+        ],
     )
     return SubmenuMenuItem("网站监管", menu, icon_name="view", order=190)

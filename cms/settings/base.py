@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cms.monitoring",
     "cms.linkcheck",
     "cms.visits",
+    "cms.site_reports",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -148,6 +149,7 @@ MIGRATION_MODULES = {
     "monitoring": "migrations.monitoring",
     "linkcheck": "migrations.linkcheck",
     "visits": "migrations.visits",
+    "site_reports": "migrations.site_reports",
 }
 
 # DB_CONN_MAX_AGE: seconds a connection is kept for the next request of the same
