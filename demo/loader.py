@@ -29,6 +29,7 @@ from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from cms.disclosure.standing_pages import fill_standing_pages
 from cms.letters.demo import load_letters_demo
 from cms.monitoring.demo import load_monitoring_demo
+from cms.site_reports.demo import load_site_reports_demo
 from cms.syndication.demo import load_syndication_demo
 from cms.visits.demo import load_visits_demo
 from cms.workflow.demo import load_workflow_demo
@@ -222,6 +223,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     counts["applications"] = load_applications_demo(sites)  # every state; one overdue, one extended, one consulting
     counts["visits"] = load_visits_demo(sites)  # 30 days of readers, through the counters and the aggregation
     counts["recent_items"] = load_monitoring_demo(sites)  # recent news, an amber township, a faulty department
+    counts["site_reports"] = load_site_reports_demo(sites)  # this year's 年度报表, approved through review
     return counts
 
 

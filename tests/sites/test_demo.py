@@ -44,7 +44,8 @@ class TestLoadDemo:
         pushed = PushRecord.objects.filter(resulting_page__isnull=False).values("resulting_page_id")
         starting = sum(len(starting_items(spec, Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES)
         recent = sum(len(recent_items(Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES) + 1
-        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting + recent
+        reports = len(DEMO_SITES)  # this year's 政府网站工作年度报表 of each (cms/site_reports/demo.py)
+        assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting + recent + reports
 
     def test_no_column_in_any_navigation_is_blank(self, demo, client):
         for spec in DEMO_SITES:
@@ -134,3 +135,18 @@ class TestMonitoringDemo:
             days = VisitDay.objects.filter(site__hostname=spec.hostname, scope=Scope.SITE)
             assert days.count() == 30, spec.hostname
             assert all(day.visitors <= day.views for day in days)
+
+
+class TestSiteReportsDemo:
+    def test_every_site_published_this_year_s_report_through_review(self, demo, client):
+        from cms.site_reports.models import SiteReport
+
+        year = timezone.localdate().year
+        reports = SiteReport.objects.filter(year=year, page__live=True).select_related("site", "page")
+        assert {report.site.hostname for report in reports} == {spec.hostname for spec in DEMO_SITES}
+        assert not any(report.page.has_unpublished_changes for report in reports), "approved, not only submitted"
+        column = reports.get(site__hostname="localhost").page.get_parent()
+        listing = client.get(column.get_url_parts()[2], HTTP_HOST="localhost")
+        assert listing.status_code == 200
+        html = listing.content.decode()
+        assert all(spec.site_name in html for spec in DEMO_SITES), "the portal's column lists every site's report"
