@@ -30,7 +30,8 @@ class Dot:
 
 @dataclass(frozen=True)
 class Line:
-    css: str  # the line's class, next to "line": its colour in the page's stylesheet
+    css: str  # the line's class, next to "line", for the page's stylesheet
+    colour: str
     segments: list[str]  # SVG polyline points, one string per run without gaps
     dots: list[Dot]
 
@@ -48,6 +49,7 @@ class Series:
     css: str
     values: Sequence[float | None]
     dots: bool = False
+    colour: str = "#d9480f"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ class Chart:
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     summary: str
+    bar_colour: str = "#2e6fb7"
+    font_size: int = 12
+
+    @property
+    def x_label_y(self) -> float:
+        """The baseline of the month or day labels: under the plot, clear of its bottom line."""
+        return self.top + self.plot_height + self.font_size + 4
 
 
 def nice_step(value: float) -> int:
@@ -89,9 +98,13 @@ def series_chart(
     ceiling: float | None = None,
     step: float | None = None,
     max_x_ticks: int = 8,
+    bar_colour: str = "#2e6fb7",
+    font_size: int = 12,
 ) -> Chart:
     """Bars and/or lines over ``labels`` (one slot each). Without ``ceiling`` the axis runs in
-    whole nice steps up to the highest value (at most 5 steps)."""
+    whole nice steps up to the highest value (at most 5 steps). Colours and sizes are written
+    into the SVG itself (a stylesheet may override them): WeasyPrint's PDFs do not apply the
+    page's CSS classes inside an SVG."""
     left, top, right, bottom = margins
     plot_width, plot_height = width - left - right, height - top - bottom
     values = [v for v in (bars or ())] + [v for s in lines for v in s.values if v is not None]
@@ -134,11 +147,25 @@ def series_chart(
                 dots.append(Dot(x_of(n), y_of(value), titles[n]))
         if run:
             segments.append(" ".join(run))
-        chart_lines.append(Line(series.css, segments, dots))
+        chart_lines.append(Line(series.css, series.colour, segments, dots))
     y_ticks, value = [], 0.0
     while value <= ceiling + 1e-9:
         y_ticks.append(Tick(y_of(value), str(int(value)) if value == int(value) else f"{value:.1f}"))
         value += step
     every = max(1, round(len(labels) / max_x_ticks))
     x_ticks = [Tick(x_of(n), label) for n, label in enumerate(labels) if n % every == 0]
-    return Chart(width, height, left, top, plot_width, plot_height, chart_bars, chart_lines, y_ticks, x_ticks, summary)
+    return Chart(
+        width,
+        height,
+        left,
+        top,
+        plot_width,
+        plot_height,
+        chart_bars,
+        chart_lines,
+        y_ticks,
+        x_ticks,
+        summary,
+        bar_colour,
+        font_size,
+    )

@@ -43,6 +43,7 @@ TREND_MONTHS = 12
 COUNTED = (Status.VETO, Status.RED, Status.AMBER)  # the statuses whose days the report counts
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 TENTH = Decimal("0.1")
+SCORE_COLOUR, VETO_COLOUR = "#2e6fb7", "#8a1c17"  # the charts' line and bars (report.css: the legends)
 
 
 # --- periods ---------------------------------------------------------------------------
@@ -380,23 +381,25 @@ def score_trend_chart(row: SiteReport, months: list[date]) -> Chart:
     return series_chart(
         [f"{m.month}月" for m in months],
         summary=summary,
-        lines=[Series("score", values, dots=True)],
+        lines=[Series("score", values, dots=True, colour=SCORE_COLOUR)],
         titles=[
             f"{month_label(m)}：{row.month_points[m]}分" if m in row.month_points else f"{month_label(m)}：无数据"
             for m in months
         ],
         width=300,
         height=90,
-        margins=(28, 8, 6, 22),
+        margins=(30, 8, 8, 20),
         ceiling=100,
         step=50,
         max_x_ticks=4,
+        font_size=10,
     )
 
 
 def veto_chart(by_site: dict[int, dict[date, dict]], months: list[date]) -> Chart:
-    """Per month: the vetoes (site × indicator vetoed on at least one day) as bars, the sites with a veto as a line."""
-    vetoes, sites = [0] * len(months), [0] * len(months)
+    """Per month: the vetoes (site × indicator vetoed on at least one day) as bars, the sites with
+    a veto as a line (a gap for a month nothing was computed in)."""
+    vetoes, sites, computed = [0] * len(months), [0] * len(months), [False] * len(months)
     for site_months in by_site.values():
         for n, month in enumerate(months):
             row = site_months.get(month)
@@ -405,17 +408,28 @@ def veto_chart(by_site: dict[int, dict[date, dict]], months: list[date]) -> Char
             vetoed = sum(1 for rule in RULES if row[_count_name(rule, Status.VETO)])
             vetoes[n] += vetoed
             sites[n] += 1 if vetoed else 0
-    figures = list(zip(months, vetoes, sites, strict=True))
-    summary = "近12个月单项否决：" + "；".join(f"{month_label(m)} {v}项（{s}个网站）" for m, v, s in figures)
+            computed[n] = True
+    figures = list(zip(months, vetoes, sites, computed, strict=True))
+    summary = "近12个月单项否决：" + "；".join(
+        f"{month_label(m)} {v}项（{s}个网站）" if known else f"{month_label(m)} 无数据" for m, v, s, known in figures
+    )
     return series_chart(
         [f"{m:%y.%m}" for m in months],
         summary=summary,
         bars=vetoes,
-        lines=[Series("sites", sites, dots=True)],
-        titles=[f"{month_label(m)}：单项否决 {v} 项，涉及 {s} 个网站" for m, v, s in figures],
+        lines=[
+            Series(
+                "sites", [s if known else None for s, known in zip(sites, computed, strict=True)], True, SCORE_COLOUR
+            )
+        ],
+        titles=[
+            f"{month_label(m)}：单项否决 {v} 项，涉及 {s} 个网站" if known else f"{month_label(m)}：无数据"
+            for m, v, s, known in figures
+        ],
         width=720,
         height=240,
         max_x_ticks=12,
+        bar_colour=VETO_COLOUR,
     )
 
 

@@ -125,6 +125,10 @@ def test_the_trend_covers_twelve_months_and_the_veto_chart_counts_per_month(craf
     heights = [bar.height for bar in report.veto_chart.bars]
     assert len(heights) == 12 and heights[-1] > 0 and not any(heights[:-1])  # one veto, in June
     assert "2026年6月 1项（1个网站）" in report.veto_chart.summary
+    assert "2026年5月 0项（0个网站）" in report.veto_chart.summary  # computed, no veto
+    assert "2026年3月 无数据" in report.veto_chart.summary  # nothing computed: a gap, not a zero
+    (sites_line,) = report.veto_chart.lines
+    assert len(sites_line.segments) == 1 and len(sites_line.dots) == 3  # April to June
 
 
 def test_information_submission_figures_come_from_the_push_statistics(crafted, make_user):
