@@ -34,6 +34,13 @@ def test_the_info_center_reads_the_monthly_report_and_downloads_it(live_server, 
     page.set_viewport_size({"width": 1280, "height": 3200})  # the admin scrolls inside its main area
     page.screenshot(path="/tmp/monthly-report.png", full_page=True)
     assert violations(page, axe) == []
+    # Printed, the page is the report alone: no menu, no selector.
+    page.emulate_media(media="print")
+    assert page.locator("#wagtail-sidebar").is_hidden() and page.locator("form.report-controls").is_hidden()
+    assert page.locator("table.report-ranking").is_visible()
+    page.screenshot(path="/tmp/monthly-report-print.png", full_page=True)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The quarter: graded (等次), chosen from the selector.
     quarter = f"{timezone.localdate().year}-Q{(timezone.localdate().month - 1) // 3 + 1}"

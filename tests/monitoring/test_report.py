@@ -177,6 +177,17 @@ def test_the_info_center_reads_the_printable_page(client, crafted, make_user):
     assert "2026年第二季度政府网站检查季度考评" in quarter and "等次" in quarter and "不合格" in quarter
 
 
+def test_a_cluster_without_sites_or_history_reports_nothing_without_error(client, make_user):
+    center = signed_in(client, make_user(None, "信息中心"))
+    response = center.get(REPORT, {"period": "2026-06"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "本期没有纳入检查的网站" in html and "本期各网站各项指标均正常" not in html
+    assert "2026年6月 无数据" in response.context["report"].veto_chart.summary
+    for export in ("pdf", "xlsx"):
+        assert center.get(REPORT, {"period": "2026-06", "format": export}).status_code == 200
+
+
 def test_a_bad_period_gets_a_chinese_message_and_this_month(client, make_user):
     response = signed_in(client, make_user(None, "信息中心")).get(REPORT, {"period": "2026-99"})
     assert response.status_code == 200
