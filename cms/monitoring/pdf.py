@@ -6,12 +6,16 @@ same on a machine without them. It needs Pango (Debian's libpango-1.0-0, libpang
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .report import Report
 
 STYLESHEET = "monitoring/report.css"
+# WeasyPrint reports every step and page at INFO ("Step 5 - Creating layout - Page 52"): not for our logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def report_pdf(report: Report) -> bytes:
