@@ -20,8 +20,8 @@ from sites.groups import sites_of_user
 from sites.models import SiteStatus
 
 from .facts import collect_facts
-from .models import STATUS_RANK, SiteIndicator, Status
-from .rules import RULES, RULES_BY_KEY
+from .models import STATUS_RANK, ScoreSnapshot, SiteIndicator, Status
+from .rules import RULES, RULES_BY_KEY, score_of
 
 VIEW_ALL = "monitoring.view_all_indicators"
 SITE_ADMIN_ROLE = "site_admin"
@@ -62,7 +62,9 @@ class RecomputeIndicatorsAction:
     """Compute every rule for one site (or every monitored site) and replace their rows at once.
 
     ``user`` None: the daily job. A mail goes to the site's admins for each rule that moves up
-    to amber, red or veto (never again while it stays there), after the transaction commits."""
+    to amber, red or veto (never again while it stays there), after the transaction commits.
+    Each site's day is kept as a ``ScoreSnapshot`` (the report's history): one per site and
+    day, replaced when the same day is recomputed."""
 
     def __init__(self, site: Site | None = None, *, user=None, now: datetime | None = None) -> None:
         self.site = site
@@ -102,6 +104,12 @@ class RecomputeIndicatorsAction:
                 )
                 for site, rule, finding in rows
             )
+            ScoreSnapshot.objects.bulk_create(
+                _snapshots(rows, now),
+                update_conflicts=True,
+                unique_fields=["site", "date"],
+                update_fields=["points", "vetoes", "statuses", "deductions", "messages", "computed_at"],
+            )
             transitions = [
                 Transition(site, rule.key, before.get((site.pk, rule.key)), finding.status, finding.message)
                 for site, rule, finding in rows
@@ -110,6 +118,28 @@ class RecomputeIndicatorsAction:
             if transitions:
                 transaction.on_commit(lambda: send_alerts(transitions))
         return created
+
+
+def _snapshots(rows, now: datetime) -> list[ScoreSnapshot]:
+    by_site: dict[int, tuple[Site, list]] = {}
+    for site, rule, finding in rows:
+        by_site.setdefault(site.pk, (site, []))[1].append((rule, finding))
+    snapshots = []
+    for site, findings in by_site.values():
+        score = score_of([f.deduction for _, f in findings], [f.status for _, f in findings])
+        snapshots.append(
+            ScoreSnapshot(
+                site=site,
+                date=timezone.localdate(now),
+                points=score.points,
+                vetoes=score.vetoes,
+                statuses={rule.key: str(f.status) for rule, f in findings},
+                deductions={rule.key: float(f.deduction) for rule, f in findings if f.deduction},
+                messages={rule.key: f.message for rule, f in findings},
+                computed_at=now,
+            )
+        )
+    return snapshots
 
 
 def _turned_worse(before: str | None, after: str) -> bool:

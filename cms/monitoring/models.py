@@ -89,3 +89,31 @@ class ManualEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()}：{self.note}"
+
+
+class ScoreSnapshot(models.Model):
+    """One site's result on one day: the score, the vetoes and every rule's status, kept so months,
+    quarters and years can be reported (每月通报, the ranking) and trends charted.
+
+    Written only by ``RecomputeIndicatorsAction`` with the ``SiteIndicator`` rows it replaces:
+    one row per site and day, a later recompute the same day replaces it."""
+
+    site = models.ForeignKey("wagtailcore.Site", verbose_name="网站", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField("日期")
+    points = models.DecimalField("得分", max_digits=5, decimal_places=1)
+    vetoes = models.PositiveSmallIntegerField("单项否决项数", default=0)
+    # {rule key: status}: the report counts each rule's days per status with key lookups in SQL.
+    statuses = models.JSONField("各指标状态", default=dict)
+    # {rule key: points deducted} and {rule key: message}: what the report shows of the month's last day.
+    deductions = models.JSONField("各指标扣分", default=dict)
+    messages = models.JSONField("各指标说明", default=dict)
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "每日得分记录"
+        verbose_name_plural = "每日得分记录"
+        constraints = [models.UniqueConstraint(fields=["site", "date"], name="one_score_snapshot_per_site_day")]
+        indexes = [models.Index(fields=["date", "site"], name="score_snapshot_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}·{self.date}·{self.points}"

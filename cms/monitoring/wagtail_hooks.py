@@ -1,4 +1,5 @@
-"""网站监管 in the admin menu: the board (info center and site admins), the manual entries."""
+"""网站监管 in the admin menu: the board (info center and site admins), 每月通报 (the info center),
+the manual entries."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .actions import may_view_all
 from .models import ManualEntry
-from .views import BoardView, CausesView, may_use_board, recompute
+from .views import BoardView, CausesView, ReportView, may_use_board, recompute
 
 
 @hooks.register("register_admin_urls")
 def register_monitoring_urls():
     return [
         path("monitoring/", BoardView.as_view(), name="monitoring_board"),
+        path("monitoring/report/", ReportView.as_view(), name="monitoring_report"),
         path("monitoring/<id:site_id>/recompute/", recompute, name="monitoring_recompute"),
         path("monitoring/<id:site_id>/<slug:rule>/", CausesView.as_view(), name="monitoring_causes"),
     ]
@@ -57,6 +60,11 @@ class BoardMenuItem(MenuItem):
         return may_use_board(request.user)
 
 
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view_all(request.user)
+
+
 class ManualEntryMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("monitoring.add_manualentry")
@@ -68,6 +76,7 @@ def register_monitoring_menu():
         register_hook_name="register_monitoring_menu_item",  # other apps' items (cms.site_reports)
         items=[
             BoardMenuItem("检查指标", reverse_lazy("monitoring_board"), icon_name="warning", order=100),
+            ReportMenuItem("每月通报", reverse_lazy("monitoring_report"), icon_name="doc-full", order=150),
             ManualEntryMenuItem(
                 "人工录入", reverse_lazy(manual_entries.get_url_name("index")), icon_name="edit", order=200
             ),

@@ -26,6 +26,7 @@ class StatsRow:
     month: date
     submitted: int
     adopted: int
+    site_id: int | None = None  # the sending site, for reports by site (每月通报)
 
     @property
     def rate(self) -> float:
@@ -62,6 +63,7 @@ def submission_stats(year: int, month: int | None = None, direction: str | None 
             month=timezone.localtime(g["month"]).date() if hasattr(g["month"], "tzinfo") else g["month"],
             submitted=g["submitted"],
             adopted=g["adopted"],
+            site_id=g["source_site"],
         )
         for g in grouped
     ]

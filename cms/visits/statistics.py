@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from wagtail.models import Page, Site
 
+from core.charts import Chart, Series, series_chart
 from core.exports import Sheet, xlsx_workbook_bytes
 
 from .models import Scope, VisitDay
@@ -88,88 +89,25 @@ def by_site(site_ids: set[int], start: date, end: date) -> list[Ranked]:
     return sorted(result, key=lambda r: (-r.views, -r.visitors, r.label))
 
 
-# --- the trend chart: bars for 浏览量, a line for 访客数 ------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    title: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    position: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
-    bars: list[Bar]
-    line: str  # SVG polyline points
-    y_ticks: list[Tick]
-    x_ticks: list[Tick]
-    summary: str
-
-
-def _nice_step(value: float) -> int:
-    """The smallest 1, 2 or 5 × 10^n not below ``value`` (at least 1): the axis' step."""
-    magnitude = 1
-    while magnitude * 10 <= value:
-        magnitude *= 10
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+# --- the trend chart: bars for 浏览量, a line for 访客数 (drawn by core.charts) -------------
 
 
 def trend_chart(days: list[DayFigures], width: int = 960, height: int = 300) -> Chart:
-    left, top, right, bottom = 56, 16, 16, 40
-    plot_width, plot_height = width - left - right, height - top - bottom
-    highest = max((d.views for d in days), default=0)
-    step = _nice_step(highest / 5)
-    ceiling = step * max(-(-highest // step), 1)  # whole steps up to the busiest day, at most 5
-    slot = plot_width / max(len(days), 1)
-    bar_width = max(slot * 0.7, 1)
-
-    def y_of(value: int) -> float:
-        return round(top + plot_height - plot_height * value / ceiling, 1)
-
-    bars, points = [], []
-    for n, d in enumerate(days):
-        x = left + n * slot + (slot - bar_width) / 2
-        bars.append(
-            Bar(
-                round(x, 1),
-                y_of(d.views),
-                round(bar_width, 1),
-                round(top + plot_height - y_of(d.views), 1),
-                f"{d.date:%Y-%m-%d}：浏览量 {d.views}，访客数 {d.visitors}",
-            )
-        )
-        points.append(f"{round(left + n * slot + slot / 2, 1)},{y_of(d.visitors)}")
-    y_ticks = [Tick(y_of(value), str(value)) for value in range(0, ceiling + 1, step)]
-    every = max(1, round(len(days) / 8))
-    x_ticks = [
-        Tick(round(left + n * slot + slot / 2, 1), f"{d.date:%m-%d}") for n, d in enumerate(days) if n % every == 0
-    ]
-    total_views, total_visitors = sum(d.views for d in days), sum(d.visitors for d in days)
     summary = (
         f"{days[0].date:%Y-%m-%d} 至 {days[-1].date:%Y-%m-%d} 每日浏览量（柱）与访客数（线），"
-        f"合计浏览量 {total_views}，访客数 {total_visitors}"
+        f"合计浏览量 {sum(d.views for d in days)}，访客数 {sum(d.visitors for d in days)}"
         if days
         else "无数据"
     )
-    return Chart(width, height, left, top, plot_width, plot_height, bars, " ".join(points), y_ticks, x_ticks, summary)
+    return series_chart(
+        [f"{d.date:%m-%d}" for d in days],
+        summary=summary,
+        bars=[d.views for d in days],
+        lines=[Series("visitors", [d.visitors for d in days])],
+        titles=[f"{d.date:%Y-%m-%d}：浏览量 {d.views}，访客数 {d.visitors}" for d in days],
+        width=width,
+        height=height,
+    )
 
 
 # --- exports -----------------------------------------------------------------------
