@@ -9,7 +9,9 @@ the real publishing path, dated relative to the load, and then the faults the bo
   never resolves, RFC 2606), found broken by two real runs of the link checker, and has two
   blank columns (统计信息, 人事信息) besides;
 
-then recomputes every indicator, so the board shows them at once.
+then recomputes every indicator, so the board shows them at once — first as of each week of
+the last quarter (the 每月通报's history: what the rules find in today's content as dated
+then), then today.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from cms.linkcheck.actions import CheckExternalLinksAction
 from core.publishing import review_waived
 
 from .actions import RecomputeIndicatorsAction
+from .models import ScoreSnapshot
 
 # (days ago, title) of each site's recent news; {name} is the site's short name.
 NEWS = (
@@ -37,6 +40,7 @@ AMBER_SITE, AMBER_AGE = "shuiyang", 11  # its news moved this many days back: am
 BROKEN_LINK_SITE = "wjw"
 BLANK_COLUMNS = (("tjxx", "统计信息"), ("rsxx", "人事信息"))
 GONE_SITE = "http://wsj.xuanzhou.invalid/"
+HISTORY_WEEKS = 13
 BROKEN_LINK_TITLE = "关于原区卫生局网站历史信息查阅的说明"
 
 
@@ -50,6 +54,10 @@ def load_monitoring_demo(sites: dict[str, Site]) -> int:
     faulty = sites.get(BROKEN_LINK_SITE)
     if faulty is not None:
         added += _broken_link_and_blank_columns(faulty)
+    now = timezone.now()
+    if not ScoreSnapshot.objects.filter(date__lt=timezone.localdate(now)).exists():
+        for weeks in range(HISTORY_WEEKS, 0, -1):
+            RecomputeIndicatorsAction(now=now - timedelta(weeks=weeks)).execute()
     RecomputeIndicatorsAction().execute()
     return added
 
