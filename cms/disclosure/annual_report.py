@@ -256,9 +256,13 @@ def report_xlsx(report: AnnualReport) -> bytes:
             Sheet(
                 "三、收到和处理申请情况",
                 ["", "自然人", *(f"法人或其他组织·{label}" for label in organisation_labels), "总计"],
-                report.table3_rows(),
+                [[label, *cells] for label, cells in report.table3_rows()],
             ),
-            Sheet("四、行政复议行政诉讼情况", ["", *table4_labels], report.table4_rows()),
+            Sheet(
+                "四、行政复议行政诉讼情况",
+                ["", *table4_labels],
+                [[label, *cells] for label, cells in report.table4_rows()],
+            ),
         ]
     )
 
