@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -17,6 +19,7 @@ from cms.content.serving import ServingMixin
 from cms.content.visibility import publicly_listed
 from cms.disclosure.metadata import CATALOGUE_TAG, DocumentClass, catalogue_tag
 from core.publishing import PublishGuardMixin
+from core.security import sanitize_html
 from sites.page_cache import depends_on
 
 from . import index_numbers
@@ -187,7 +190,16 @@ class InterpretationPage(ArticlePage):
         return publicly_listed(PolicyDocumentPage.objects.filter(pk__in=chosen))
 
 
-GENERATED_BODY_HELP = "由“信息公开 › 政府信息公开年报”生成；修改请改年报数据后重新生成。"
+class GeneratedBodyPanel(FieldPanel):
+    """A generated body, read-only in the page editor and shown as it reads, not as its HTML source."""
+
+    def __init__(self, field_name: str = "body", **kwargs) -> None:
+        kwargs["read_only"] = True
+        kwargs.setdefault("help_text", "由“信息公开 › 政府信息公开年报”生成；修改请改年报数据后重新生成。")
+        super().__init__(field_name, **kwargs)
+
+    def format_value_for_display(self, value):
+        return format_html('<div class="annual-report-preview">{}</div>', mark_safe(sanitize_html(str(value or ""))))
 
 
 class AnnualReportPage(ArticlePage):
@@ -198,9 +210,7 @@ class AnnualReportPage(ArticlePage):
     report_year = models.PositiveSmallIntegerField("报告年度")
 
     content_panels = [
-        FieldPanel("body", read_only=True, help_text=GENERATED_BODY_HELP)
-        if isinstance(panel, FieldPanel) and panel.field_name == "body"
-        else panel
+        GeneratedBodyPanel("body") if isinstance(panel, FieldPanel) and panel.field_name == "body" else panel
         for panel in ArticlePage.content_panels[:1] + [FieldPanel("report_year")] + ArticlePage.content_panels[1:]
     ]
     template = "content/article_page.html"

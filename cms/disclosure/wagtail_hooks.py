@@ -1,5 +1,7 @@
 """信息公开 in the admin: topics, index-number formats, the working-day calendar, the annual reports."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -10,6 +12,13 @@ from sites.launch import SITE_LAUNCH_CHECK
 from .launch import guide_findings
 from .models import IndexNumberScheme, Topic, WorkingDayOverride
 from .standing_pages import fill_standing_pages
+
+
+# The annual report's tables (its admin pages, and its body shown read-only in the page editor).
+@hooks.register("insert_global_admin_css")
+def annual_report_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("disclosure/annual_reports.css"))
+
 
 # 开通检查: a site opens with its 政府信息公开指南 written.
 hooks.register(SITE_LAUNCH_CHECK, guide_findings)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -249,8 +250,8 @@ class TestGeneration:
             "六、其他需要报告的事项",
         ):
             assert f"<h2>{heading}</h2>" in body
-        assert "<td>行政规范性文件</td><td>1</td><td>0</td><td>1</td>" in body
-        assert '<td>行政许可</td><td colspan="3">12</td>' in body
+        assert '<th scope="row">行政规范性文件</th><td>1</td><td>0</td><td>1</td>' in body
+        assert '<th scope="row">行政许可</th><td colspan="3">12</td>' in body
         assert "<p>本机关认真贯彻落实《条例》。</p>" in body
         assert f"{YEAR}年度，本机关未收取政府信息公开信息处理费。" in body
 
@@ -266,7 +267,7 @@ class TestGeneration:
         assert again.pk == first.pk
         assert AnnualReportPage.objects.descendant_of(department.root_page).filter(report_year=YEAR).count() == 1
         assert (
-            '<td>行政许可</td><td colspan="3">99</td>'
+            '<th scope="row">行政许可</th><td colspan="3">99</td>'
             in AnnualReportPage.objects.get(pk=first.pk).get_latest_revision_as_object().body
         )
 
@@ -288,8 +289,8 @@ class TestGeneration:
 
         page = AnnualReportPage.objects.get(pk=page.pk)
         assert page.live and page.has_unpublished_changes
-        assert '<td>行政处罚</td><td colspan="3">3</td>' in page.body  # what the public reads, still
-        assert '<td>行政处罚</td><td colspan="3">42</td>' in page.get_latest_revision_as_object().body
+        assert '<th scope="row">行政处罚</th><td colspan="3">3</td>' in page.body  # what the public reads, still
+        assert '<th scope="row">行政处罚</th><td colspan="3">42</td>' in page.get_latest_revision_as_object().body
 
     def test_refuses_an_unbalanced_report_and_writes_nothing(self, department, make_user, department_org):
         balanced_data(department_org)
@@ -365,6 +366,18 @@ class TestPermissions:
         assert department_org.name in content
         assert township.profile.organisation.name not in content
 
+    def test_the_overseer_sees_and_generates_every_organisations_report(
+        self, client, department, township, make_user, department_org
+    ):
+        overseer = make_user(None, "信息中心")
+        overseer.user_permissions.add(Permission.objects.get(codename="oversee_annual_reports"))
+        client.force_login(overseer)
+        content = client.get(reverse("disclosure_annual_reports:index"), {"year": YEAR}).content.decode()
+        assert department_org.name in content and township.profile.organisation.name in content
+        balanced_data(township.profile.organisation)
+        page = GenerateAnnualReportAction(township.profile.organisation, YEAR, user=overseer).execute()
+        assert page.get_parent().specific.pk == report_column(township).pk
+
     def test_a_user_of_no_site_is_refused(self, client, department, make_user):
         client.force_login(make_user(None, "审计管理员"))
         response = client.get(reverse("disclosure_annual_reports:index"))
@@ -400,6 +413,12 @@ class TestAdmin:
         )
         content = client.get(url, {"year": YEAR}).content.decode()
         assert "已发布 1 / " in content
+
+        public = client.get(AnnualReportPage.objects.get(pk=page.pk).get_url(), HTTP_HOST=department.hostname)
+        assert public.status_code == 200
+        html = public.content.decode()
+        assert f"{department_org.name}{YEAR}年政府信息公开工作年度报告" in html
+        assert '<th scope="row">行政规范性文件</th><td>0</td><td>0</td><td>0</td>' in html
 
     def test_the_detail_page_previews_the_tables_and_generates(self, client, department, make_user, department_org):
         balanced_data(department_org)
@@ -443,7 +462,7 @@ class TestAdmin:
         assert response.status_code == 302
         page = AnnualReportPage.objects.get(pk=page.pk)
         assert page.workflow_in_progress and not page.live
-        assert '<td>行政许可</td><td colspan="3">12</td>' in page.get_latest_revision_as_object().body
+        assert '<th scope="row">行政许可</th><td colspan="3">12</td>' in page.get_latest_revision_as_object().body
 
     def test_an_unbalanced_report_is_shown_with_its_problems_and_no_button(
         self, client, department, make_user, department_org
