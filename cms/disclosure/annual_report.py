@@ -308,8 +308,8 @@ class GenerateAnnualReportAction:
 
     def execute(self) -> AnnualReportPage:
         with transaction.atomic():
-            # The data row locked: two generations of the same report queue up instead of making two pages.
-            list(AnnualReportData.objects.select_for_update().filter(organisation=self.organisation, year=self.year))
+            # The organisation's row locked: two generations of its report queue up instead of making two pages.
+            list(Organisation.objects.select_for_update().filter(pk=self.organisation.pk).values_list("pk"))
             report = self.check()
             body = report_html(report)
             if self.existing is None:

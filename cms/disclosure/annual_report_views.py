@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 
 from core.exports import XLSX_CONTENT_TYPE
 from core.forms import query_value
@@ -217,8 +218,10 @@ class AnnualReportEditView(_TitledBreadcrumbs, WagtailAdminTemplateMixin, FormVi
 
     def form_valid(self, form):
         data = form.save(commit=False)
+        created = data.pk is None
         data.updated_by = self.request.user
         data.save()
+        log(instance=data, action="wagtail.create" if created else "wagtail.edit", user=self.request.user)
         messages.success(self.request, "年报数据已保存。")
         return redirect("disclosure_annual_reports:detail", self.organisation.pk, self.year)
 

@@ -4,16 +4,18 @@ checks of what is entered, the draft page it generates, who may touch which orga
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail.models import ModelLogEntry
 
 from cms.applications.actions import ApproveAnswerAction, DraftAnswerAction
 from cms.applications.models import ApplicantType, Outcome
@@ -216,7 +218,9 @@ class TestBalanceChecks:
         form["direct_suit_total"] = "2"
         response = client.post(url, form)
         assert response.status_code == 302
-        assert AnnualReportData.objects.get(organisation=department_org, year=YEAR).direct_suit_total == 2
+        data = AnnualReportData.objects.get(organisation=department_org, year=YEAR)
+        assert data.direct_suit_total == 2
+        assert ModelLogEntry.objects.filter(object_id=str(data.pk), action="wagtail.create").exists()  # audit trail
 
 
 # --- generation --------------------------------------------------------------------------------
@@ -520,3 +524,36 @@ class TestAdmin:
             statuses = report_statuses(organisations, YEAR)
         assert len(one) == len(three) == 3
         assert [s.data is not None for s in statuses] == [False, True, True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL (CI runs it)")
+def test_two_simultaneous_generations_make_one_page(seeded_transactional_db, make_site):
+    """Two people press 生成 at once: the second waits for the first and updates its page."""
+    from django.contrib.auth import get_user_model
+
+    site = make_site("jyj.example.gov.cn", name="宣州区教育局")
+    organisation = site.profile.organisation
+    balanced_data(organisation)
+    user = get_user_model().objects.create_superuser("root", "root@example.gov.cn", "Secret-pass-2026")
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+    errors: list[BaseException] = []
+
+    def generate() -> None:
+        try:
+            barrier.wait()
+            made.append(GenerateAnnualReportAction(organisation, YEAR, user=user).execute().pk)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=generate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(made) == 2 and made[0] == made[1]
+    assert AnnualReportPage.objects.filter(report_year=YEAR).count() == 1
