@@ -557,3 +557,38 @@ def test_two_simultaneous_generations_make_one_page(seeded_transactional_db, mak
     assert errors == []
     assert len(made) == 2 and made[0] == made[1]
     assert AnnualReportPage.objects.filter(report_year=YEAR).count() == 1
+
+
+class TestImportedDocuments:
+    def test_an_imported_catalogue_says_which_rows_are_normative_documents(self, tmp_path, department, department_org):
+        from cms.disclosure.importer import import_rows, read_rows, validate_rows
+
+        header = ["标题", "发布日期", "发布机构", "成文日期", "主题分类", "体裁", "公开时限", "文件类别"]
+        rows = [
+            [
+                "关于规范某事项的通知",
+                "2025-03-02",
+                department_org.name,
+                "2025-03-01",
+                "综合政务",
+                "通知",
+                "长期",
+                "规范性文件",
+            ],
+            ["某某办法", "2025-04-02", department_org.name, "2025-04-01", "综合政务", "决定", "长期", "规章"],
+            ["工作要点", "2025-05-02", department_org.name, "2025-05-01", "综合政务", "通知", "长期", ""],
+        ]
+        path = tmp_path / "catalogue.csv"
+        path.write_text("\n".join(",".join(row) for row in [header, *rows]), encoding="utf-8")
+        _, source = read_rows(path, "csv")
+        column = ColumnPage.objects.get(url_path=f"{department.root_page.url_path}zcwj/")
+
+        import_rows(source, column)
+
+        counts = document_counts(department_org.pk, YEAR)
+        assert (counts[NORMATIVE].issued, counts[REGULATION].issued) == (1, 1)
+        bad = [["另一份通知", *rows[0][1:7], "红头文件"]]
+        path.write_text("\n".join(",".join(row) for row in [header, *bad]), encoding="utf-8")
+        errors = validate_rows(read_rows(path, "csv")[1], column)
+        assert [e.column for e in errors] == ["文件类别"]
+        assert "“红头文件”无效，可选：规章、行政规范性文件、规范性文件" in errors[0].message
