@@ -227,6 +227,15 @@ class TestBalanceChecks:
 
 
 class TestGeneration:
+    def test_every_site_type_has_the_column_the_report_goes_to(self, portal, township, department):
+        from cms.content.blueprints import BLUEPRINTS
+
+        for blueprint in BLUEPRINTS.values():
+            titles = [spec.title for _, spec in blueprint.walk() if spec.slug == ANNUAL_REPORTS_SLUG]
+            assert titles == ["政府信息公开年报"]
+        for site in (portal, township, department):
+            assert report_column(site).title == "政府信息公开年报"
+
     def test_creates_a_draft_in_the_sites_annual_report_column(
         self, department, make_user, department_org, publish_policy
     ):
