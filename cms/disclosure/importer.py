@@ -36,7 +36,7 @@ from sites.services import resolve_organisation
 
 from . import index_numbers
 from .catalogue_export import EXPORT_COLUMNS
-from .metadata import DisclosureMode, DisclosureTerm, Genre, Validity, normalise_document_number
+from .metadata import DisclosureMode, DisclosureTerm, DocumentClass, Genre, Validity, normalise_document_number
 from .models import IndexNumber, PolicyDocumentPage, Topic
 from .services import format_for, reserve_existing_index_number
 
@@ -58,6 +58,9 @@ VALIDITY_CHANGED = _EXPORT_LABEL["validity_changed_on"]  # needed for 已修订/
 DISCLOSURE_MODE = _EXPORT_LABEL["disclosure_mode"]  # 公开方式
 DISCLOSURE_TERM = _EXPORT_LABEL["disclosure_term"]  # 公开时限
 BODY = "正文"  # not exported: the catalogue entry, not the page, is what an export copies
+# Not exported either (a policy document's own field, not a catalogue one): what the annual
+# report's table 1 counts (cms.disclosure.annual_report); blank for any other policy document.
+DOCUMENT_CLASS = "文件类别"
 
 #: Every column the importer reads, in the order errors are reported; others are ignored.
 COLUMNS = (
@@ -75,6 +78,7 @@ COLUMNS = (
     VALIDITY_CHANGED,
     DISCLOSURE_MODE,
     DISCLOSURE_TERM,
+    DOCUMENT_CLASS,
     BODY,
 )
 REQUIRED_COLUMNS = (TITLE, PUBLISHED)
@@ -93,6 +97,7 @@ FIELD_COLUMN = {
     "validity_changed_on": VALIDITY_CHANGED,
     "disclosure_mode": DISCLOSURE_MODE,
     "disclosure_term": DISCLOSURE_TERM,
+    "document_class": DOCUMENT_CLASS,
     "body": BODY,
 }
 
@@ -102,6 +107,8 @@ MODE_BY_LABEL = {str(label): value for value, label in DisclosureMode.choices}
 TERM_BY_LABEL = {str(label): value for value, label in DisclosureTerm.choices} | {
     str(label).removesuffix("公开"): value for value, label in DisclosureTerm.choices
 }
+# Old catalogues often say 规范性文件 without 行政.
+CLASS_BY_LABEL = {str(label): value for value, label in DocumentClass.choices} | {"规范性文件": DocumentClass.NORMATIVE}
 KINDS = ("csv", "xlsx")
 
 _DATE_FORMS = (
@@ -354,6 +361,7 @@ class _Checker:
         validity = _choice(value, VALIDITY, VALIDITY_BY_LABEL, errors, default=Validity.EFFECTIVE)
         mode = _choice(value, DISCLOSURE_MODE, MODE_BY_LABEL, errors, default=DisclosureMode.PROACTIVE)
         term = _choice(value, DISCLOSURE_TERM, TERM_BY_LABEL, errors, default="")
+        document_class = _choice(value, DOCUMENT_CLASS, CLASS_BY_LABEL, errors, default="")
 
         page = PolicyDocumentPage(
             title=value[TITLE],
@@ -372,6 +380,7 @@ class _Checker:
             validity_changed_on=validity_changed_on,
             disclosure_mode=mode,
             disclosure_term=term,
+            document_class=document_class,
             live=False,
         )
         # The model's own rules, on the unsaved page: field lengths and choices, then

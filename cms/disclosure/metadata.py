@@ -50,6 +50,14 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", "已失效"
 
 
+class DocumentClass(models.TextChoices):
+    """What the annual report's table 1 counts a policy document as (第二十条第（一）项).
+    Most policy documents are neither (其他文件): the field is left blank for them."""
+
+    REGULATION = "regulation", "规章"
+    NORMATIVE = "normative", "行政规范性文件"
+
+
 class DisclosureMode(models.TextChoices):
     PROACTIVE = "proactive", "主动公开"
     ON_REQUEST = "on_request", "依申请公开"

@@ -1,7 +1,10 @@
-"""信息公开 in the admin: topics, index-number formats, the working-day calendar."""
+"""信息公开 in the admin: topics, index-number formats, the working-day calendar, the annual reports."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from sites.launch import SITE_LAUNCH_CHECK
@@ -9,6 +12,13 @@ from sites.launch import SITE_LAUNCH_CHECK
 from .launch import guide_findings
 from .models import IndexNumberScheme, Topic, WorkingDayOverride
 from .standing_pages import fill_standing_pages
+
+
+# The annual report's tables (its admin pages, and its body shown read-only in the page editor).
+@hooks.register("insert_global_admin_css")
+def annual_report_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("disclosure/annual_reports.css"))
+
 
 # 开通检查: a site opens with its 政府信息公开指南 written.
 hooks.register(SITE_LAUNCH_CHECK, guide_findings)
@@ -40,6 +50,33 @@ class WorkingDayOverrideViewSet(ModelViewSet):
     list_display = ["date", "is_working_day", "note"]
 
 
+class AnnualReportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        from .annual_report import may_use_annual_reports
+
+        return may_use_annual_reports(request.user)
+
+
+class AnnualReportViewSet(ViewSet):
+    """政府信息公开工作年度报告: each organisation's own, the info center's all (``annual_report``)."""
+
+    icon = "table"
+    menu_label = "政府信息公开年报"
+    menu_item_class = AnnualReportMenuItem
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        from . import annual_report_views as views
+
+        return [
+            path("", views.AnnualReportIndexView.as_view(), name="index"),
+            path("<int:organisation_id>/<int:year>/", views.AnnualReportDetailView.as_view(), name="detail"),
+            path("<int:organisation_id>/<int:year>/edit/", views.AnnualReportEditView.as_view(), name="edit"),
+            path("<int:organisation_id>/<int:year>/generate/", views.generate_view, name="generate"),
+        ]
+
+
 class DisclosureViewSetGroup(ViewSetGroup):
     menu_label = "信息公开"
     menu_icon = "list-ul"
@@ -48,6 +85,7 @@ class DisclosureViewSetGroup(ViewSetGroup):
         TopicViewSet("disclosure_topic"),
         IndexNumberSchemeViewSet("disclosure_indexnumberscheme"),
         WorkingDayOverrideViewSet("disclosure_workingdayoverride"),
+        AnnualReportViewSet("disclosure_annual_reports", url_prefix="disclosure/annual-reports"),
     )
 
 
