@@ -24,6 +24,7 @@ from cms.accounts.demo import load_demo_accounts
 from cms.applications.demo import load_applications_demo
 from cms.consultations.demo import load_demo_consultations
 from cms.content.models import ArticlePage, ColumnPage
+from cms.disclosure.demo import load_annual_reports_demo
 from cms.disclosure.metadata import DisclosureTerm, Genre, Validity
 from cms.disclosure.models import InterpretationPage, PolicyDocumentPage, Topic
 from cms.disclosure.standing_pages import fill_standing_pages
@@ -224,6 +225,7 @@ def load_demo(*, admin_password: str, port: int = 80, progress=None) -> dict[str
     counts["visits"] = load_visits_demo(sites)  # 30 days of readers, through the counters and the aggregation
     counts["recent_items"] = load_monitoring_demo(sites)  # recent news, an amber township, a faulty department
     counts["site_reports"] = load_site_reports_demo(sites)  # this year's 年度报表, approved through review
+    counts["annual_reports"] = load_annual_reports_demo(sites)  # this year's 信息公开年报, the same way
     return counts
 
 

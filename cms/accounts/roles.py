@@ -86,6 +86,8 @@ INFO_CENTER_PERMISSIONS: tuple[str, ...] = (
     "visits.view_cluster_visits",
     # 政府网站工作年度报表 of every site, read and exported (cms/site_reports).
     "site_reports.view_all_site_reports",
+    # 政府信息公开工作年度报告 of every organisation (cms/disclosure).
+    "disclosure.oversee_annual_reports",
     TWO_FACTOR,
 )
 INFO_CENTER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import include, path, reverse_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from core.admin_menu import QueryingMenuItem
 
 from . import views
 from .permissions import visible_site_ids
@@ -24,8 +25,8 @@ def register_site_report_urls():
     return [path("site-reports/", include((urlpatterns, app_name), namespace="site_reports"))]
 
 
-class SiteReportsMenuItem(MenuItem):
-    def is_shown(self, request):
+class SiteReportsMenuItem(QueryingMenuItem):
+    def shown_to(self, request):
         return bool(visible_site_ids(request.user))
 
 

@@ -15,6 +15,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import WorkflowState
 
+from core.admin_menu import QueryingMenuItem
+
 from . import urls
 from .actions import EMERGENCY_PUBLISH
 from .models import AllowedPhrase, CheckReport, ProtectedTerm, SensitiveWord, TypoPair
@@ -123,12 +125,9 @@ def register_word_lists():
     return ContentCheckViewSetGroup()
 
 
-class EmergencyReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        # Wagtail asks twice per admin page (the menu, then its render): one query, remembered.
-        if not hasattr(request, "_emergency_reports_shown"):
-            request._emergency_reports_shown = emergency_publications_for(request.user).exists()
-        return request._emergency_reports_shown
+class EmergencyReportMenuItem(QueryingMenuItem):
+    def shown_to(self, request):
+        return emergency_publications_for(request.user).exists()
 
 
 class AuditMenuItem(MenuItem):

@@ -42,7 +42,7 @@ def monitoring_menu_labels(rf, user) -> list[str]:
 
 def test_the_menu_item_sits_under_monitoring(rf, department, township, make_user):
     assert "年度报表" in monitoring_menu_labels(rf, make_user(department, "site_admin"))
-    assert monitoring_menu_labels(rf, make_user(None, "信息中心")) == ["检查指标", "人工录入", "年度报表"]
+    assert monitoring_menu_labels(rf, make_user(None, "信息中心")) == ["检查指标", "每月通报", "人工录入", "年度报表"]
 
 
 def test_a_site_admin_fills_in_their_sites_report(client, department, make_user, crafted):

@@ -44,7 +44,8 @@ class TestLoadDemo:
         pushed = PushRecord.objects.filter(resulting_page__isnull=False).values("resulting_page_id")
         starting = sum(len(starting_items(spec, Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES)
         recent = sum(len(recent_items(Site.objects.get(hostname=spec.hostname))) for spec in DEMO_SITES) + 1
-        reports = len(DEMO_SITES)  # this year's 政府网站工作年度报表 of each (cms/site_reports/demo.py)
+        # This year's 政府网站工作年度报表 and 信息公开年报 of each (cms/site_reports/demo.py, cms/disclosure/demo.py).
+        reports = 2 * len(DEMO_SITES)
         assert ArticlePage.objects.exclude(pk__in=pushed).count() == len(load_articles()) + starting + recent + reports
 
     def test_no_column_in_any_navigation_is_blank(self, demo, client):
