@@ -108,6 +108,9 @@ def start_gunicorn(
     return process
 
 
+PARAMS = VCL.parent / "varnishd.params"
+
+
 def start_varnish(port: int, backend_ports: list[int], workdir: Path) -> subprocess.Popen:
     """varnishd running the shipped VCL, its backend moved to the app servers on ``backend_ports``
     (several: the same backend definition once per port, requests shared round-robin)."""
@@ -131,7 +134,7 @@ def start_varnish(port: int, backend_ports: list[int], workdir: Path) -> subproc
     vcl = workdir / "bench.vcl"
     vcl.write_text(text)
     command = [VARNISHD, "-F", "-n", str(workdir / "varnish"), "-a", f"127.0.0.1:{port}", "-f", str(vcl)]
-    command += ["-s", "malloc,256m", "-p", "thread_pool_min=50"]
+    command += PARAMS.read_text().split()  # the shipped parameters, as deploy/Procfile passes them
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)
     _wait_until(lambda: fetch(port, "localhost", "/")[0] == 200, process, "varnishd")
     return process

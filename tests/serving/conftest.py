@@ -24,6 +24,7 @@ import pytest
 import requests
 
 VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "default.vcl"
+PARAMS = VCL.parent / "varnishd.params"  # what deploy/Procfile passes varnishd
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 
 DEFAULT_PURGERS = 'acl purgers {\n    "127.0.0.1";\n    "::1";\n}'
@@ -128,7 +129,7 @@ def start_varnish(tmp_path_factory) -> Iterator:
         port = free_port()
         process = subprocess.Popen(
             [VARNISHD, "-F", "-j", "none", "-n", str(workdir), "-a", f"127.0.0.1:{port}"]
-            + ["-f", str(workdir / "default.vcl"), "-s", "malloc,64m", "-T", "127.0.0.1:0"],
+            + ["-f", str(workdir / "default.vcl"), *PARAMS.read_text().split(), "-T", "127.0.0.1:0"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
