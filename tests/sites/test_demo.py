@@ -151,3 +151,16 @@ class TestSiteReportsDemo:
         assert listing.status_code == 200
         html = listing.content.decode()
         assert all(spec.site_name in html for spec in DEMO_SITES), "the portal's column lists every site's report"
+
+    def test_the_reports_figures_are_the_demo_s_own(self, demo):
+        from django.db.models import Sum
+
+        from cms.site_reports.figures import computed_figures
+        from cms.visits.models import Scope, VisitDay
+
+        year = timezone.localdate().year
+        site = Site.objects.get(hostname="wjw.localhost")
+        days = VisitDay.objects.filter(site=site, scope=Scope.SITE, date__year=year)
+        figures = computed_figures(site, year)
+        assert figures["total_visits"] == days.aggregate(n=Sum("views"))["n"] > 0
+        assert figures["unique_visitors"] == days.aggregate(n=Sum("visitors"))["n"]
