@@ -92,7 +92,8 @@ class YearStatistics:
         ]
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The year in local time, as [start, end)."""
     return (
         timezone.make_aware(datetime(year, 1, 1)),
         timezone.make_aware(datetime(year + 1, 1, 1)),
@@ -107,7 +108,7 @@ def monthly_statistics(site, year: int) -> YearStatistics:
     January is in this year's 收到 and next year's 办结, as the annual report counts them.
     Three queries whatever the number of letters: the received counts by month, the
     closed letters' dates, the working-day overrides of their span (``WorkingDayIndex``)."""
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     received = dict(
         Letter.objects.filter(site=site, received_at__gte=start, received_at__lt=end)
         .annotate(month=ExtractMonth("received_at"))

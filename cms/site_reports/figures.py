@@ -11,12 +11,11 @@ A fixed number of queries per site, whatever the number of items, letters or vis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from wagtail.models import Site
 
 from cms.consultations.models import ConsultationComment, ConsultationPage
@@ -24,7 +23,7 @@ from cms.content.blueprints import OVERVIEW_COLUMNS, WEBSITE_ANNUAL_REPORTS
 from cms.content.models import ArticlePage, ColumnPage, ColumnType
 from cms.content.visibility import publicly_listed
 from cms.disclosure.models import InterpretationPage
-from cms.letters.public_selectors import monthly_statistics
+from cms.letters.public_selectors import monthly_statistics, year_bounds
 from cms.visits.statistics import daily
 from sites.models import SiteType
 
@@ -35,11 +34,6 @@ OVERVIEW_SLUGS = frozenset(spec.slug for spec in OVERVIEW_COLUMNS)
 NOT_TOPICS = OVERVIEW_SLUGS | {WEBSITE_ANNUAL_REPORTS.slug}
 # 网站类型 offers only these two: a township's or street's site is its government's own site.
 SITE_KIND = {SiteType.PORTAL: "政府门户网站", SiteType.TOWNSHIP: "政府门户网站", SiteType.DEPARTMENT: "部门网站"}
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The year in local time, as [start, end)."""
-    return timezone.make_aware(datetime(year, 1, 1)), timezone.make_aware(datetime(year + 1, 1, 1))
 
 
 def _outermost(paths: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import Site
+from django.core.management.base import BaseCommand
 
 from cms.monitoring.actions import RecomputeIndicatorsAction
+from sites.management import site_option
 
 
 class Command(BaseCommand):
@@ -11,10 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("--site", type=int, help="只计算该站点（站点 ID）")
 
     def handle(self, *args, site: int | None = None, **options):
-        target = None
-        if site is not None:
-            target = Site.objects.filter(pk=site).first()
-            if target is None:
-                raise CommandError(f"站点 {site} 不存在。")
+        target = site_option(site)
         rows = RecomputeIndicatorsAction(target).execute()
         self.stdout.write(self.style.SUCCESS(f"已计算 {len({row.site_id for row in rows})} 个站点的检查指标。"))
