@@ -183,6 +183,37 @@ def retire_after_commit(*tags: str) -> None:
         front_proxy.purge(tags=tags)  # the proxies' copies carry the same tags (``xkey``), sent after commit
 
 
+class _RetireOnChange:
+    """The receiver of ``retire_on_change``: held in ``_receivers`` (signals keep weak references)."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+    def __call__(self, sender, instance, **kwargs) -> None:
+        retire_after_commit(self.tag)
+
+
+_receivers: list[_RetireOnChange] = []
+
+
+def retire_on_change(tag: str, models: Iterable[type], uid: str) -> None:
+    """Retire ``tag`` whenever a page of ``models`` is published, unpublished, moved or deleted:
+    for a list on another site that shows them (the portal's cluster-wide lists), which the
+    page's own tags do not reach. Connected once, from an app's ``ready``."""
+    from django.db.models.signals import post_delete
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from core.signals import connect_for_page_models
+
+    receiver = _RetireOnChange(tag)
+    _receivers.append(receiver)
+    models = list(models)
+    for signal, name in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
+        connect_for_page_models(signal, receiver, f"{uid}.{name}", models=models)
+    for model in models:
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.deleted.{model._meta.label_lower}")
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 

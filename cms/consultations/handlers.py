@@ -7,11 +7,7 @@ Its own page and the lists above it follow from the page's publish like any page
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete
-from wagtail.signals import page_published, page_unpublished, post_page_move
-
-from core.signals import connect_for_page_models
-from sites.page_cache import below_chain, page_tag, retire_after_commit
+from sites.page_cache import below_chain, page_tag, retire_on_change
 
 from .models import ConsultationPage
 from .selectors import CLUSTER_LIST_TAG
@@ -22,11 +18,5 @@ def consultation_tags(page: ConsultationPage) -> set[str]:
     return {page_tag(page.pk), CLUSTER_LIST_TAG, *below_chain(page.path)}
 
 
-def _consultation_changed(sender, instance: ConsultationPage, **kwargs) -> None:
-    retire_after_commit(CLUSTER_LIST_TAG)
-
-
 def connect() -> None:
-    for signal, name in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
-        connect_for_page_models(signal, _consultation_changed, f"consultations.{name}", models=[ConsultationPage])
-    post_delete.connect(_consultation_changed, sender=ConsultationPage, dispatch_uid="consultations.deleted")
+    retire_on_change(CLUSTER_LIST_TAG, [ConsultationPage], "consultations")
